@@ -1,0 +1,175 @@
+import path from 'node:path';
+import { FootnoteError } from './errors.js';
+import type { LogLevel } from './log.js';
+
+/**
+ * All configuration, read once from the environment and validated. Every problem is collected
+ * and reported together, each naming its variable: "MAX_QUOTES: expected an integer 1-10, got 'abc'".
+ * `.env.example` documents every key read here (a test checks that they agree).
+ */
+export interface Config {
+  readonly projectRoot: string;
+  readonly corpusDir: string;
+  readonly indexDir: string;
+  /** Folder holding models in transformers.js layout (`<org>/<name>/…`); unset means the Hugging Face hub. */
+  readonly modelDir: string | undefined;
+  readonly embedModel: string;
+  readonly embedBatchSize: number;
+  readonly passageMaxTokens: number;
+  readonly passageOverlapSentences: number;
+  readonly maxQuotes: number;
+  /** Overrides the calibrated answerability threshold of the model (see README). */
+  readonly answerThreshold: number | undefined;
+  readonly logLevel: LogLevel;
+  readonly discord: DiscordConfig;
+}
+
+export interface DiscordConfig {
+  readonly token: string | undefined;
+  readonly applicationId: string | undefined;
+  readonly guildId: string | undefined;
+  readonly apiUrl: string | undefined;
+  readonly moderatorRoleIds: readonly string[];
+  readonly replyInThread: boolean;
+  readonly questionsPerMinute: number;
+  readonly maxQueuedQuestions: number;
+  readonly feedbackFile: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`${name}: expected an integer ${min}-${max}, got '${value}'`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  optionalNumber(name: string, min: number, max: number): number | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < min || number > max) {
+      this.problems.push(`${name}: expected a number ${min}-${max}, got '${value}'`);
+      return undefined;
+    }
+    return number;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(value)) return true;
+    if (['false', '0', 'no', 'off'].includes(value)) return false;
+    this.problems.push(`${name}: expected true or false, got '${value}'`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name}: expected one of ${allowed.join(', ')}, got '${value}'`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  snowflakes(name: string): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const ids = value.split(',').map((id) => id.trim()).filter(Boolean);
+    const bad = ids.filter((id) => !/^\d{15,21}$/.test(id));
+    if (bad.length) this.problems.push(`${name}: expected comma-separated Discord ids (digits), got '${bad.join(', ')}'`);
+    return ids.filter((id) => !bad.includes(id));
+  }
+
+  optionalSnowflake(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && !/^\d{15,21}$/.test(value)) {
+      this.problems.push(`${name}: expected a Discord id (15-21 digits), got '${value}'`);
+      return undefined;
+    }
+    return value;
+  }
+
+  optionalUrl(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+      return value.replace(/\/+$/, '');
+    } catch {
+      this.problems.push(`${name}: expected an http(s) URL, got '${value}'`);
+      return undefined;
+    }
+  }
+}
+
+/** Reads and validates configuration from `env` (pass `process.env` after dotenv has run). */
+export function loadConfig(env: Env, projectRoot: string = process.cwd()): Config {
+  const read = new Reader(env);
+  const resolve = (p: string) => path.resolve(projectRoot, p);
+  const modelDir = read.optionalString('MODEL_DIR');
+
+  const config: Config = {
+    projectRoot,
+    corpusDir: resolve(read.string('CORPUS_DIR', 'corpus')),
+    indexDir: resolve(read.string('INDEX_DIR', '.index')),
+    modelDir: modelDir === undefined ? undefined : resolve(modelDir),
+    embedModel: read.string('EMBED_MODEL', 'Xenova/bge-small-en-v1.5'),
+    embedBatchSize: read.integer('EMBED_BATCH_SIZE', 16, 1, 256),
+    passageMaxTokens: read.integer('PASSAGE_MAX_TOKENS', 128, 32, 510),
+    passageOverlapSentences: read.integer('PASSAGE_OVERLAP_SENTENCES', 1, 0, 5),
+    maxQuotes: read.integer('MAX_QUOTES', 3, 1, 10),
+    answerThreshold: read.optionalNumber('ANSWER_THRESHOLD', 0, 1),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    discord: {
+      token: read.optionalString('DISCORD_TOKEN'),
+      applicationId: read.optionalSnowflake('DISCORD_APPLICATION_ID'),
+      guildId: read.optionalSnowflake('DISCORD_GUILD_ID'),
+      apiUrl: read.optionalUrl('DISCORD_API_URL'),
+      moderatorRoleIds: read.snowflakes('MODERATOR_ROLE_IDS'),
+      replyInThread: read.boolean('REPLY_IN_THREAD', false),
+      questionsPerMinute: read.integer('QUESTIONS_PER_MINUTE', 6, 1, 1000),
+      maxQueuedQuestions: read.integer('MAX_QUEUED_QUESTIONS', 20, 1, 10_000),
+      feedbackFile: resolve(read.string('FEEDBACK_FILE', 'feedback/feedback.jsonl')),
+    },
+  };
+
+  if (read.problems.length) {
+    throw new FootnoteError(
+      'CONFIG_INVALID',
+      `Configuration is invalid:\n${read.problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') deepFreeze(child);
+  }
+  return Object.freeze(value);
+}
