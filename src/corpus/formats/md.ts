@@ -1,0 +1,22 @@
+import { markdownHeadings, parseFrontMatter } from '../metadata.js';
+import { makeDocument, titleFromPath } from './build.js';
+import type { FormatParser } from './types.js';
+
+/** A Markdown file is one document; front matter and sidecar supply metadata (sidecar wins). */
+export const parseMarkdown: FormatParser = (file) => {
+  const { metadata, bodyStart } = parseFrontMatter(file.text);
+  return {
+    documents: [
+      makeDocument({
+        id: file.idBase,
+        source: file.source,
+        text: file.text,
+        metadata: { ...metadata, ...file.sidecar },
+        bodyStart,
+        extraUnquotable: markdownHeadings(file.text, bodyStart),
+        fallbackTitle: titleFromPath(file.idBase),
+      }),
+    ],
+    skipped: [],
+  };
+};
