@@ -1,0 +1,131 @@
+import { Tensor } from '@huggingface/transformers';
+import type { LoadedModel } from './model.js';
+
+/** Token ids of a text with no special tokens. */
+export type TokenIds = readonly number[];
+
+/**
+ * One model input: the ids of its pieces in order (for a passage: title, then each sentence).
+ * The pooled vector of every piece flagged in `pool` is returned too, taken from the same forward
+ * pass (mean of the piece's token states), so quote selection needs no extra model work.
+ */
+export interface Sequence {
+  readonly pieces: readonly TokenIds[];
+  readonly pool: readonly boolean[];
+}
+
+export interface EmbeddedSequence {
+  readonly vector: Float32Array;
+  readonly pieceVectors: Float32Array[];
+}
+
+export interface Embedder {
+  readonly modelId: string;
+  readonly dimension: number;
+  /** Longest content that fits one input, the [CLS] and [SEP] tokens excluded. */
+  readonly maxContentTokens: number;
+  tokenize(text: string): number[];
+  /** A question's unit vector, embedded with the model's query instruction. */
+  embedQuery(question: string): Promise<Float32Array>;
+  /** Unit vectors of many sequences, batched by length; results in input order. */
+  embedSequences(sequences: readonly Sequence[], batchSize: number, onBatch?: (done: number) => void): Promise<EmbeddedSequence[]>;
+}
+
+export function createEmbedder(loaded: LoadedModel): Embedder {
+  const { tokenizer, model, profile, dimension } = loaded;
+  const cls = tokenizer.convert_tokens_to_ids(['[CLS]'])[0] ?? 101;
+  const sep = tokenizer.sep_token_id ?? 102;
+  const pad = tokenizer.pad_token_id ?? 0;
+  const maxContentTokens = profile.maxTokens - 2;
+  // ONNX sessions are not re-entrant in any useful way on two cores: one forward pass at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const tokenize = (text: string): number[] => tokenizer.encode(text, { add_special_tokens: false });
+
+  async function forward(batch: readonly Sequence[]): Promise<EmbeddedSequence[]> {
+    const rows = batch.map((s) => [cls, ...s.pieces.flat().slice(0, maxContentTokens), sep]);
+    const length = Math.max(...rows.map((r) => r.length));
+    const ids = new BigInt64Array(batch.length * length);
+    const mask = new BigInt64Array(batch.length * length);
+    rows.forEach((row, b) => {
+      for (let t = 0; t < length; t++) {
+        ids[b * length + t] = BigInt(t < row.length ? row[t]! : pad);
+        mask[b * length + t] = t < row.length ? 1n : 0n;
+      }
+    });
+    const dims = [batch.length, length];
+    const output = await model({
+      input_ids: new Tensor('int64', ids, dims),
+      attention_mask: new Tensor('int64', mask, dims),
+      token_type_ids: new Tensor('int64', new BigInt64Array(ids.length), dims),
+    });
+    const hidden = output.last_hidden_state.data as Float32Array;
+    return batch.map((sequence, b) => {
+      const rowStart = b * length * dimension;
+      const at = (t: number) => rowStart + t * dimension;
+      const vector = profile.pooling === 'cls' ? hidden.slice(at(0), at(1)) : meanOf(hidden, at, 0, rows[b]!.length, dimension);
+      const pieceVectors: Float32Array[] = [];
+      let position = 1; // after [CLS]
+      sequence.pieces.forEach((piece, p) => {
+        const start = Math.min(position, rows[b]!.length - 1);
+        const end = Math.min(position + piece.length, rows[b]!.length - 1);
+        if (sequence.pool[p]) pieceVectors.push(normalize(end > start ? meanOf(hidden, at, start, end, dimension) : new Float32Array(dimension)));
+        position += piece.length;
+      });
+      return { vector: normalize(vector), pieceVectors };
+    });
+  }
+
+  return {
+    modelId: profile.id,
+    dimension,
+    maxContentTokens,
+    tokenize,
+    embedQuery: (question) =>
+      serial(async () => {
+        const [result] = await forward([{ pieces: [tokenize(profile.queryPrefix + question)], pool: [false] }]);
+        return result!.vector;
+      }),
+    embedSequences: (sequences, batchSize, onBatch) =>
+      serial(async () => {
+        // Sorting by length keeps padding (wasted work) small.
+        const order = sequences.map((s, i) => ({ i, n: s.pieces.reduce((a, p) => a + p.length, 0) })).sort((a, b) => b.n - a.n);
+        const results: EmbeddedSequence[] = new Array(sequences.length);
+        for (let k = 0; k < order.length; k += batchSize) {
+          const slice = order.slice(k, k + batchSize);
+          const embedded = await forward(slice.map((o) => sequences[o.i]!));
+          slice.forEach((o, j) => (results[o.i] = embedded[j]!));
+          onBatch?.(Math.min(k + batchSize, order.length));
+        }
+        return results;
+      }),
+  };
+}
+
+function meanOf(hidden: Float32Array, at: (t: number) => number, start: number, end: number, dimension: number): Float32Array {
+  const out = new Float32Array(dimension);
+  for (let t = start; t < end; t++) {
+    const base = at(t);
+    for (let d = 0; d < dimension; d++) out[d]! += hidden[base + d]!;
+  }
+  return out;
+}
+
+export function normalize(vector: Float32Array): Float32Array {
+  let norm = 0;
+  for (let d = 0; d < vector.length; d++) norm += vector[d]! * vector[d]!;
+  norm = Math.sqrt(norm) || 1;
+  for (let d = 0; d < vector.length; d++) vector[d]! /= norm;
+  return vector;
+}
+
+export function dot(a: Float32Array, b: Float32Array, bOffset = 0): number {
+  let sum = 0;
+  for (let d = 0; d < a.length; d++) sum += a[d]! * b[bOffset + d]!;
+  return sum;
+}
