@@ -1,0 +1,240 @@
+import type { Config } from '../config.js';
+import type { SkippedSource, SourceDocument } from '../corpus/document.js';
+import { lineAt, lineStarts } from '../corpus/lines.js';
+import { packPassages, quotableSentences, splitLongSentence } from '../corpus/passages.js';
+import { readCorpus } from '../corpus/read.js';
+import type { Embedder, Sequence } from '../embed/embedder.js';
+import type { ModelProfile } from '../embed/models.js';
+import { FootnoteError, isFootnoteError, describeError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { buildLexicalIndex } from './lexical.js';
+import { FORMAT_VERSION, settingsMismatch, type IndexManifest, type IndexSettings } from './manifest.js';
+import { isNoop, planUpdate, type UpdatePlan } from './plan.js';
+import { quantize, type IndexSnapshot, type StoredDocument, type StoredPassage } from './snapshot.js';
+import { acquireIndexLock, loadSnapshot, readPassageVectors, writeSnapshot, type WriteHooks } from './store.js';
+import { HNSW_PARAMS, buildVectorIndex } from './vectors.js';
+
+const TITLE_TOKENS = 32;
+
+export type BuildPhase = 'reading' | 'embedding' | 'indexing' | 'writing';
+export interface BuildProgress {
+  readonly phase: BuildPhase;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface BuildOptions {
+  readonly config: Config;
+  readonly embedder: Embedder;
+  readonly profile: ModelProfile;
+  readonly log: Logger;
+  /** Re-embed everything, even unchanged documents. */
+  readonly full?: boolean;
+  readonly onProgress?: (progress: BuildProgress) => void;
+  readonly hooks?: WriteHooks;
+}
+
+export interface BuildReport extends UpdatePlan {
+  readonly skipped: SkippedSource[];
+  readonly documents: number;
+  readonly passages: number;
+  /** Passages embedded by this run (the rest were reused). */
+  readonly embeddedPassages: number;
+  readonly seconds: number;
+  /** Why everything was rebuilt, when it was. */
+  readonly rebuildReason?: string;
+  /** The version now current; unchanged when there was nothing to do. */
+  readonly version: string | undefined;
+  readonly wrote: boolean;
+}
+
+export function indexSettings(config: Config, embedder: Embedder, profile: ModelProfile): IndexSettings {
+  return {
+    formatVersion: FORMAT_VERSION,
+    modelId: embedder.modelId,
+    dimension: embedder.dimension,
+    pooling: profile.pooling,
+    queryPrefix: profile.queryPrefix,
+    passageMaxTokens: config.passageMaxTokens,
+    passageOverlapSentences: config.passageOverlapSentences,
+    hnsw: HNSW_PARAMS,
+  };
+}
+
+/**
+ * Brings the index in INDEX_DIR up to date with CORPUS_DIR: re-embeds only documents whose
+ * content hash changed, drops removed ones, and writes a new version beside the old one.
+ * Holds the index lock throughout, so two reindexes never run at once.
+ */
+export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
+  const { config, embedder, profile, log } = options;
+  const started = performance.now();
+  const progress = options.onProgress ?? (() => undefined);
+  const release = await acquireIndexLock(config.indexDir);
+  try {
+    progress({ phase: 'reading', done: 0, total: 1 });
+    const corpus = await readCorpus(config.corpusDir, config.projectRoot);
+    for (const s of corpus.skipped) log.warn(`skipped ${s.source}: ${s.reason}`);
+    if (corpus.documents.length === 0) {
+      throw new FootnoteError('CORPUS_EMPTY', `No usable documents in ${config.corpusDir} (looked for .txt, .md and .jsonl files). The existing index was left as it was.`);
+    }
+
+    const settings = indexSettings(config, embedder, profile);
+    const { previous, rebuildReason } = await previousIndex(config.indexDir, settings, options.full === true);
+    const plan = planUpdate(previous?.manifest.documents, corpus.documents);
+    const report = (fields: Partial<BuildReport> & Pick<BuildReport, 'passages' | 'embeddedPassages' | 'version' | 'wrote'>): BuildReport => ({
+      ...plan,
+      skipped: corpus.skipped,
+      documents: corpus.documents.length,
+      seconds: (performance.now() - started) / 1000,
+      ...(rebuildReason && { rebuildReason }),
+      ...fields,
+    });
+    if (previous && isNoop(plan)) {
+      return report({ passages: previous.passages.length, embeddedPassages: 0, version: previous.version, wrote: false });
+    }
+
+    const reused = new Set(plan.unchanged);
+    const oldVectors = previous && reused.size > 0 ? await readPassageVectors(config.indexDir, previous.version) : undefined;
+    const fresh = corpus.documents.filter((d) => !reused.has(d.id));
+    const prepared = fresh.map((doc) => preparePassages(doc, embedder, config));
+    const sequences = prepared.flatMap((p) => p.sequences);
+    progress({ phase: 'embedding', done: 0, total: sequences.length });
+    const embedded = await embedder.embedSequences(sequences, config.embedBatchSize, (done) => progress({ phase: 'embedding', done, total: sequences.length }));
+
+    progress({ phase: 'indexing', done: 0, total: 1 });
+    const assembled = assemble(corpus.documents, previous, oldVectors, new Map(fresh.map((d, i) => [d.id, i])), prepared, embedded, embedder.dimension);
+    const manifest: IndexManifest = {
+      ...settings,
+      createdAt: new Date().toISOString(),
+      passageCount: assembled.passages.length,
+      sentenceCount: assembled.sentenceVectors.length / embedder.dimension,
+      documents: Object.fromEntries(corpus.documents.map((d) => [d.id, d.hash])),
+    };
+    const vectors = buildVectorIndex(assembled.passageVectors, embedder.dimension);
+    const lexical = buildLexicalIndex(assembled.passages.map((p) => lexicalText(assembled.documents[p.doc]!, p)));
+
+    progress({ phase: 'writing', done: 0, total: 1 });
+    const version = await writeSnapshot(config.indexDir, { manifest, ...assembled, vectors, lexical }, options.hooks);
+    return report({ passages: assembled.passages.length, embeddedPassages: sequences.length, version, wrote: true });
+  } finally {
+    await release();
+  }
+}
+
+async function previousIndex(indexDir: string, settings: IndexSettings, full: boolean): Promise<{ previous?: IndexSnapshot; rebuildReason?: string }> {
+  if (full) return { rebuildReason: 'full rebuild requested' };
+  try {
+    const { snapshot } = await loadSnapshot(indexDir);
+    const mismatch = settingsMismatch(snapshot.manifest, settings);
+    return mismatch.length ? { rebuildReason: mismatch.join('; ') } : { previous: snapshot };
+  } catch (error) {
+    if (isFootnoteError(error, 'INDEX_MISSING')) return {};
+    return { rebuildReason: `the existing index could not be read (${describeError(error)})` };
+  }
+}
+
+interface PreparedDocument {
+  readonly doc: SourceDocument;
+  readonly passages: { first: number; last: number }[];
+  readonly sentences: { start: number; end: number }[];
+  readonly sequences: Sequence[];
+}
+
+/** Sentences → token ids → passages that fit the model, as model inputs (title first). */
+function preparePassages(doc: SourceDocument, embedder: Embedder, config: Config): PreparedDocument {
+  const titleIds = embedder.tokenize(doc.title).slice(0, TITLE_TOKENS);
+  const budget = Math.max(16, Math.min(config.passageMaxTokens, embedder.maxContentTokens - titleIds.length));
+  const count = (text: string) => embedder.tokenize(text).length;
+  const sentences = quotableSentences(doc).flatMap((s) => splitLongSentence(doc.text, s, count, budget));
+  const ids = sentences.map((s) => embedder.tokenize(doc.text.slice(s.start, s.end)));
+  const passages = packPassages(ids.map((i) => i.length), budget, config.passageOverlapSentences);
+  const sequences = passages.map(({ first, last }) => ({
+    pieces: [titleIds, ...ids.slice(first, last + 1)],
+    pool: [false, ...ids.slice(first, last + 1).map(() => true)],
+  }));
+  return { doc, passages, sentences, sequences };
+}
+
+function assemble(
+  documents: readonly SourceDocument[],
+  previous: IndexSnapshot | undefined,
+  oldVectors: Float32Array | undefined,
+  freshIndex: Map<string, number>,
+  prepared: readonly PreparedDocument[],
+  embedded: readonly { vector: Float32Array; pieceVectors: Float32Array[] }[],
+  dimension: number,
+) {
+  const oldByDoc = new Map<string, { doc: number; passages: number[] }>();
+  previous?.documents.forEach((d, i) => oldByDoc.set(d.id, { doc: i, passages: [] }));
+  previous?.passages.forEach((p, i) => oldByDoc.get(previous.documents[p.doc]!.id)!.passages.push(i));
+  const sequenceStart: number[] = [];
+  prepared.reduce((n, p, i) => ((sequenceStart[i] = n), n + p.sequences.length), 0);
+
+  const stored: StoredDocument[] = [];
+  const passages: StoredPassage[] = [];
+  const passageVectors: Float32Array[] = [];
+  const sentenceRows: Int8Array[] = [];
+  let sentenceRow = 0;
+
+  documents.forEach((doc, docNumber) => {
+    const freshAt = freshIndex.get(doc.id);
+    if (freshAt === undefined) {
+      // Unchanged: copy passages and vectors from the previous version.
+      const old = oldByDoc.get(doc.id)!;
+      for (const p of old.passages) {
+        const passage = previous!.passages[p]!;
+        const rows = passage.sentences.length * dimension;
+        sentenceRows.push(previous!.sentenceVectors.subarray(passage.sentenceRow * dimension, passage.sentenceRow * dimension + rows));
+        passages.push({ ...passage, doc: docNumber, sentenceRow });
+        sentenceRow += passage.sentences.length;
+        passageVectors.push(oldVectors!.subarray(p * dimension, (p + 1) * dimension));
+      }
+      stored.push({ ...previous!.documents[old.doc]!, passageCount: old.passages.length });
+      return;
+    }
+    const prep = prepared[freshAt]!;
+    const starts = lineStarts(doc.text);
+    prep.passages.forEach(({ first, last }, k) => {
+      const result = embedded[sequenceStart[freshAt]! + k]!;
+      const sentences = prep.sentences.slice(first, last + 1);
+      const start = sentences[0]!.start;
+      const end = sentences[sentences.length - 1]!.end;
+      const rows = new Int8Array(sentences.length * dimension);
+      result.pieceVectors.forEach((v, s) => quantize(v, rows, s * dimension));
+      sentenceRows.push(rows);
+      passages.push({ doc: docNumber, start, end, lineStart: lineAt(doc, starts, start), lineEnd: lineAt(doc, starts, end - 1), sentences, sentenceRow });
+      sentenceRow += sentences.length;
+      passageVectors.push(result.vector);
+    });
+    stored.push({
+      id: doc.id,
+      source: doc.source,
+      title: doc.title,
+      ...(doc.url && { url: doc.url }),
+      ...(doc.publisher && { publisher: doc.publisher }),
+      ...(doc.date && { date: doc.date }),
+      hash: doc.hash,
+      text: doc.text,
+      firstLine: doc.firstLine,
+      linesFollowText: doc.linesFollowText,
+      passageCount: prep.passages.length,
+    });
+  });
+  return { documents: stored, passages, passageVectors: concat(passageVectors, Float32Array), sentenceVectors: concat(sentenceRows, Int8Array) };
+}
+
+function concat<T extends Float32Array | Int8Array>(parts: readonly T[], Type: { new (n: number): T }): T {
+  const out = new Type(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** What BM25 sees of a passage: the document title and the passage's sentences. */
+export function lexicalText(doc: Pick<StoredDocument, 'title' | 'text'>, passage: Pick<StoredPassage, 'sentences'>): string {
+  return [doc.title, ...passage.sentences.map((s) => doc.text.slice(s.start, s.end))].join('\n');
+}

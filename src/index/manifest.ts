@@ -1,0 +1,56 @@
+import { HNSW_PARAMS } from './vectors.js';
+
+/** Bump when the files of a snapshot change shape: older snapshots are then rebuilt, not misread. */
+export const FORMAT_VERSION = 1;
+
+/** Everything that decides what the vectors and passages of an index mean. */
+export interface IndexSettings {
+  readonly formatVersion: number;
+  readonly modelId: string;
+  readonly dimension: number;
+  readonly pooling: string;
+  readonly queryPrefix: string;
+  readonly passageMaxTokens: number;
+  readonly passageOverlapSentences: number;
+  readonly hnsw: typeof HNSW_PARAMS;
+}
+
+export interface IndexManifest extends IndexSettings {
+  readonly createdAt: string;
+  readonly passageCount: number;
+  readonly sentenceCount: number;
+  /** Document id → content hash, for incremental updates. */
+  readonly documents: Readonly<Record<string, string>>;
+}
+
+/** Why an index built with `stored` settings cannot serve `wanted` ones; empty when it can. */
+export function settingsMismatch(stored: IndexSettings, wanted: IndexSettings): string[] {
+  const reasons: string[] = [];
+  const check = (what: string, a: unknown, b: unknown) => {
+    if (JSON.stringify(a) !== JSON.stringify(b)) reasons.push(`${what} changed (${JSON.stringify(a)} → ${JSON.stringify(b)})`);
+  };
+  check('index format version', stored.formatVersion, wanted.formatVersion);
+  check('embedding model', stored.modelId, wanted.modelId);
+  check('vector dimension', stored.dimension, wanted.dimension);
+  check('pooling', stored.pooling, wanted.pooling);
+  check('query prefix', stored.queryPrefix, wanted.queryPrefix);
+  check('PASSAGE_MAX_TOKENS', stored.passageMaxTokens, wanted.passageMaxTokens);
+  check('PASSAGE_OVERLAP_SENTENCES', stored.passageOverlapSentences, wanted.passageOverlapSentences);
+  check('HNSW parameters', stored.hnsw, wanted.hnsw);
+  return reasons;
+}
+
+/** Checks that parsed JSON has the manifest's shape, so a damaged file is caught on load. */
+export function isManifest(value: unknown): value is IndexManifest {
+  if (!value || typeof value !== 'object') return false;
+  const m = value as Record<string, unknown>;
+  return (
+    typeof m.formatVersion === 'number' &&
+    typeof m.modelId === 'string' &&
+    typeof m.dimension === 'number' &&
+    typeof m.passageCount === 'number' &&
+    typeof m.sentenceCount === 'number' &&
+    !!m.documents &&
+    typeof m.documents === 'object'
+  );
+}
