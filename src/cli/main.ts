@@ -1,0 +1,115 @@
+import readline from 'node:readline';
+import { readCorpus } from '../corpus/read.js';
+import { loadEnvironment } from '../environment.js';
+import { isFootnoteError, describeError } from '../errors.js';
+import { answerToJson } from '../format/json.js';
+import { answerToText, sourcesToText } from '../format/text.js';
+import type { BuildReport } from '../index/build.js';
+import { planUpdate } from '../index/plan.js';
+import type { Logger } from '../log.js';
+import { openFootnote, type Footnote } from '../service.js';
+import { createProgressBar } from './progress.js';
+
+const USAGE = `Usage:
+  npm run ask -- "question"          answer from the corpus with cited quotes
+  npm run --silent ask -- --json "q" the answer as one JSON object
+  npm run --silent ask -- --json     questions from stdin, one per line; one JSON object per line
+  npm run index [-- --full]          bring the index up to date with CORPUS_DIR (--full: rebuild all)
+  npm run sources [-- --json]        list the indexed documents`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const flags = new Set(rest.filter((a) => a.startsWith('--')));
+  const words = rest.filter((a) => !a.startsWith('--'));
+  if (command === undefined || command === 'help' || flags.has('--help')) {
+    process.stdout.write(USAGE + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  const { config, log } = loadEnvironment();
+  const bar = createProgressBar();
+  const open = () => openFootnote({ config, log, onProgress: (p) => bar.update(p) }).finally(() => bar.done());
+
+  switch (command) {
+    case 'ask': {
+      const footnote = await open();
+      await warnIfStale(footnote, log);
+      const json = flags.has('--json');
+      if (words.length > 0) return printAnswer(footnote, words.join(' '), json);
+      if (process.stdin.isTTY) {
+        process.stderr.write(USAGE + '\n');
+        return 2;
+      }
+      let failures = 0;
+      for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+        if (line.trim() === '') continue;
+        failures += await printAnswer(footnote, line, json);
+      }
+      return failures > 0 ? 1 : 0;
+    }
+    case 'index': {
+      const footnote = await open();
+      const report = await footnote.reindex({ full: flags.has('--full'), onProgress: (p) => bar.update(p) }).finally(() => bar.done());
+      process.stdout.write(reportToText(report) + '\n');
+      return 0;
+    }
+    case 'sources': {
+      const footnote = await open();
+      process.stdout.write(flags.has('--json') ? JSON.stringify(footnote.sources()) + '\n' : sourcesToText(footnote.sources()) + '\n');
+      return 0;
+    }
+    default:
+      process.stderr.write(`Unknown command '${command}'.\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+/** Prints one answer; a question that cannot be asked is reported in the same place, so stdin order is kept. */
+async function printAnswer(footnote: Footnote, question: string, json: boolean): Promise<number> {
+  try {
+    const answer = await footnote.ask(question);
+    process.stdout.write((json ? JSON.stringify(answerToJson(answer)) : answerToText(answer)) + '\n');
+    return 0;
+  } catch (error) {
+    if (!isFootnoteError(error, 'QUESTION_INVALID')) throw error;
+    if (json) process.stdout.write(JSON.stringify({ question, answered: false, quotes: [], error: error.message }) + '\n');
+    else process.stderr.write(error.message + '\n');
+    return 1;
+  }
+}
+
+export function reportToText(r: BuildReport): string {
+  const lines = [
+    r.wrote ? `Index updated in ${r.seconds.toFixed(1)} s.` : `The index is already up to date (${r.seconds.toFixed(1)} s).`,
+    ...(r.rebuildReason ? [`Rebuilt everything: ${r.rebuildReason}.`] : []),
+    `Documents: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed, ${r.unchanged.length} unchanged (${r.documents} in all).`,
+    `Passages: ${r.passages} in the index, ${r.embeddedPassages} embedded now.`,
+  ];
+  const list = (label: string, ids: string[]) => ids.length > 0 && ids.length <= 20 && lines.push(`${label}: ${ids.join(', ')}`);
+  list('Added', r.added);
+  list('Changed', r.changed);
+  list('Removed', r.removed);
+  if (r.skipped.length) lines.push(`Skipped ${r.skipped.length}:`, ...r.skipped.map((s) => `  ${s.source}: ${s.reason}`));
+  return lines.join('\n');
+}
+
+async function warnIfStale(footnote: Footnote, log: Logger): Promise<void> {
+  try {
+    const corpus = await readCorpus(footnote.config.corpusDir, footnote.config.projectRoot);
+    const plan = planUpdate(footnote.snapshot.manifest.documents, corpus.documents);
+    const changes = plan.added.length + plan.changed.length + plan.removed.length;
+    if (changes > 0) {
+      log.warn(`The corpus has changed since the index was built (${plan.added.length} added, ${plan.changed.length} changed, ${plan.removed.length} removed). Answers come from the index; run \`npm run index\` to update it.`);
+    }
+  } catch (error) {
+    log.warn(`Could not compare the corpus with the index: ${describeError(error)}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    if (isFootnoteError(error)) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

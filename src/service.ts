@@ -1,0 +1,118 @@
+import type { Config } from './config.js';
+import { createEmbedder, type Embedder } from './embed/embedder.js';
+import { loadModel } from './embed/model.js';
+import type { ModelProfile } from './embed/models.js';
+import { FootnoteError, isFootnoteError, describeError } from './errors.js';
+import { buildIndex, indexSettings, type BuildProgress, type BuildReport } from './index/build.js';
+import { settingsMismatch } from './index/manifest.js';
+import type { IndexSnapshot, StoredDocument, StoredPassage } from './index/snapshot.js';
+import { loadSnapshot, type WriteHooks } from './index/store.js';
+import type { Logger } from './log.js';
+import { answerQuestion, type Answer } from './search/answer.js';
+
+export interface SourceSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly source: string;
+  readonly passages: number;
+  readonly url?: string;
+}
+
+export interface ReindexOptions {
+  readonly full?: boolean;
+  readonly onProgress?: (progress: BuildProgress) => void;
+  readonly hooks?: WriteHooks;
+}
+
+/**
+ * Footnote's core, as the command line and the Discord bot use it: one loaded model, one live
+ * snapshot of the index. Questions are answered from the snapshot current when they arrive; a
+ * reindex builds beside it and swaps the reference only once the new version has loaded, so a
+ * failed reindex changes nothing that is served.
+ */
+export interface Footnote {
+  readonly config: Config;
+  readonly snapshot: IndexSnapshot;
+  ask(question: string, options?: { limit?: number }): Promise<Answer>;
+  reindex(options?: ReindexOptions): Promise<BuildReport>;
+  readonly reindexing: boolean;
+  sources(): SourceSummary[];
+  /** A document by exact id, or throws DOCUMENT_NOT_FOUND. */
+  document(id: string): StoredDocument;
+  /** A passage of the snapshot version an answer came from, if that version is still served. */
+  passage(version: string, passage: number): { passage: StoredPassage; document: StoredDocument } | undefined;
+}
+
+export interface OpenOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  /** Called while a missing or outdated index is built on first use. */
+  readonly onProgress?: (progress: BuildProgress) => void;
+}
+
+export async function openFootnote({ config, log, onProgress }: OpenOptions): Promise<Footnote> {
+  const loaded = await loadModel(config.embedModel, config.modelDir);
+  const embedder = createEmbedder(loaded);
+  const profile = loaded.profile;
+  let snapshot = await openSnapshot(config, embedder, profile, log, onProgress);
+  let running: Promise<BuildReport> | undefined;
+  const threshold = config.answerThreshold ?? profile.answerThreshold;
+
+  return {
+    config,
+    get snapshot() {
+      return snapshot;
+    },
+    get reindexing() {
+      return running !== undefined;
+    },
+    ask: (question, options = {}) => answerQuestion(snapshot, embedder, question, { limit: options.limit ?? config.maxQuotes, threshold }),
+    async reindex(options = {}) {
+      if (running) throw new FootnoteError('INDEX_BUSY', 'A reindex is already running. Try again when it has finished.');
+      running = (async () => {
+        const report = await buildIndex({ config, embedder, profile, log, ...options });
+        if (report.wrote) snapshot = (await loadSnapshot(config.indexDir)).snapshot;
+        return report;
+      })();
+      try {
+        return await running;
+      } finally {
+        running = undefined;
+      }
+    },
+    sources: () =>
+      snapshot.documents.map((d) => ({ id: d.id, title: d.title, source: d.source, passages: d.passageCount, ...(d.url && { url: d.url }) })),
+    document(id) {
+      const doc = snapshot.documents.find((d) => d.id === id);
+      if (!doc) throw new FootnoteError('DOCUMENT_NOT_FOUND', `There is no document with the id '${id}'. \`npm run sources\` (or /sources) lists them.`);
+      return doc;
+    },
+    passage(version, n) {
+      if (version !== snapshot.version) return undefined;
+      const passage = snapshot.passages[n];
+      return passage && { passage, document: snapshot.documents[passage.doc]! };
+    },
+  };
+}
+
+/**
+ * The snapshot to serve: the stored one when it matches the model and passage settings;
+ * otherwise (none yet, another model, damaged beyond repair) one is built now, and the reason logged.
+ */
+async function openSnapshot(config: Config, embedder: Embedder, profile: ModelProfile, log: Logger, onProgress?: (p: BuildProgress) => void): Promise<IndexSnapshot> {
+  let reason: string;
+  try {
+    const { snapshot, warnings } = await loadSnapshot(config.indexDir);
+    for (const warning of warnings) log.warn(warning);
+    const mismatch = settingsMismatch(snapshot.manifest, indexSettings(config, embedder, profile));
+    if (mismatch.length === 0) return snapshot;
+    reason = `the index was built with other settings: ${mismatch.join('; ')}`;
+  } catch (error) {
+    if (!isFootnoteError(error, 'INDEX_MISSING') && !isFootnoteError(error, 'INDEX_CORRUPT')) throw error;
+    reason = isFootnoteError(error, 'INDEX_MISSING') ? 'there is no index yet' : describeError(error);
+  }
+  log.info(`Building the index: ${reason}.`);
+  const report = await buildIndex({ config, embedder, profile, log, ...(onProgress && { onProgress }) });
+  log.info(`Indexed ${report.documents} documents (${report.passages} passages) in ${report.seconds.toFixed(1)} s.`);
+  return (await loadSnapshot(config.indexDir)).snapshot;
+}
