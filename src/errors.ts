@@ -13,7 +13,11 @@ export type ErrorCode =
   | 'INDEX_MISSING'
   | 'INDEX_CORRUPT'
   | 'QUESTION_INVALID'
-  | 'DOCUMENT_NOT_FOUND';
+  | 'DOCUMENT_NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'BOT_BUSY'
+  | 'NOT_ALLOWED'
+  | 'EXPIRED';
 
 export class FootnoteError extends Error {
   override readonly name = 'FootnoteError';

@@ -91,19 +91,19 @@ export function createEmbedder(loaded: LoadedModel): Embedder {
         const [result] = await forward([{ pieces: [tokenize(profile.queryPrefix + question)], pool: [false] }]);
         return result!.vector;
       }),
-    embedSequences: (sequences, batchSize, onBatch) =>
-      serial(async () => {
-        // Sorting by length keeps padding (wasted work) small.
-        const order = sequences.map((s, i) => ({ i, n: s.pieces.reduce((a, p) => a + p.length, 0) })).sort((a, b) => b.n - a.n);
-        const results: EmbeddedSequence[] = new Array(sequences.length);
-        for (let k = 0; k < order.length; k += batchSize) {
-          const slice = order.slice(k, k + batchSize);
-          const embedded = await forward(slice.map((o) => sequences[o.i]!));
-          slice.forEach((o, j) => (results[o.i] = embedded[j]!));
-          onBatch?.(Math.min(k + batchSize, order.length));
-        }
-        return results;
-      }),
+    async embedSequences(sequences, batchSize, onBatch) {
+      // Sorting by length keeps padding (wasted work) small.
+      const order = sequences.map((s, i) => ({ i, n: s.pieces.reduce((a, p) => a + p.length, 0) })).sort((a, b) => b.n - a.n);
+      const results: EmbeddedSequence[] = new Array(sequences.length);
+      for (let k = 0; k < order.length; k += batchSize) {
+        const slice = order.slice(k, k + batchSize);
+        // Queued batch by batch, so questions asked during a reindex wait for one batch, not all.
+        const embedded = await serial(() => forward(slice.map((o) => sequences[o.i]!)));
+        slice.forEach((o, j) => (results[o.i] = embedded[j]!));
+        onBatch?.(Math.min(k + batchSize, order.length));
+      }
+      return results;
+    },
   };
 }
 

@@ -1,0 +1,60 @@
+import { documentView, passageView, sourcesView } from '../format/discord.js';
+import { answerPage, expired, shownQuotes } from './answering.js';
+import type { ButtonHandler } from './context.js';
+import { ids } from './customIds.js';
+import { interactionReply, notice, updateReply } from './reply.js';
+
+const more: ButtonHandler = {
+  prefix: 'more',
+  async run(interaction, [answerId = '', page = '1'], context) {
+    const stored = context.answers.get(answerId);
+    if (!stored) throw expired();
+    await interaction.reply(interactionReply(answerPage(stored, Number(page), 'More for'), true));
+  },
+};
+
+const passage: ButtonHandler = {
+  prefix: 'passage',
+  async run(interaction, [answerId = '', index = '0'], context) {
+    const stored = context.answers.get(answerId);
+    const quote = stored && shownQuotes(stored.answer)[Number(index)];
+    if (!stored || !quote) throw expired();
+    const found = context.footnote.passage(stored.answer.version, quote.passage);
+    if (!found) {
+      await interaction.reply(interactionReply(notice('The index has been updated since this answer; please ask again to see the current passage.'), true));
+      return;
+    }
+    await interaction.reply(interactionReply(passageView(found.document, found.passage), true));
+  },
+};
+
+const vote: ButtonHandler = {
+  prefix: 'vote',
+  async run(interaction, [answerId = '', choice], context) {
+    const stored = context.answers.get(answerId);
+    if (!stored) throw expired();
+    context.feedback.record(choice === 'up' ? 'up' : 'down', stored, interaction.user.id);
+    await interaction.reply(interactionReply(notice(choice === 'up' ? 'Thanks! Glad the sources helped.' : 'Thanks: the moderators will look at what was missing.'), true));
+  },
+};
+
+const sources: ButtonHandler = {
+  prefix: 'sources',
+  async run(interaction, [page = '0', direction], context) {
+    const next = Number(page) + (direction === 'next' ? 1 : -1);
+    const view = sourcesView(context.footnote.sources(), next, { previous: ids.sources(next, 'prev'), next: ids.sources(next, 'next') });
+    await interaction.update(updateReply(view));
+  },
+};
+
+const document: ButtonHandler = {
+  prefix: 'doc',
+  async run(interaction, [page = '0', direction, ...rest], context) {
+    const docId = rest.join(':');
+    const doc = context.footnote.document(docId);
+    const next = Number(page) + (direction === 'next' ? 1 : -1);
+    await interaction.update(updateReply(documentView(doc, next, { previous: ids.document(doc.id, next, 'prev'), next: ids.document(doc.id, next, 'next') })));
+  },
+};
+
+export const BUTTONS: readonly ButtonHandler[] = [more, passage, vote, sources, document];

@@ -1,0 +1,64 @@
+import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
+import type { Config } from '../config.js';
+import { describeError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Footnote } from '../service.js';
+import { AnswerStore } from './answerStore.js';
+import type { BotContext, Command } from './context.js';
+import { FeedbackStore } from './feedback.js';
+import { handleMention } from './mentions.js';
+import { WorkQueue } from './queue.js';
+import { RateLimiter } from './rateLimit.js';
+import { COMMANDS } from './registry.js';
+import { NO_MENTIONS } from './reply.js';
+import { createRouter } from './router.js';
+
+export interface RunningBot {
+  readonly client: Client;
+  readonly context: BotContext;
+  stop(): Promise<void>;
+}
+
+/** Client options: only non-privileged intents; mentions off by default; a local API for tests. */
+export function clientOptions(config: Config): ClientOptions {
+  return {
+    // Guilds: slash commands and guild data. GuildMessages: messages that mention the bot, whose
+    // text Discord delivers without the privileged Message Content intent.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    allowedMentions: NO_MENTIONS,
+    ...(config.discord.apiUrl !== undefined && { rest: { api: config.discord.apiUrl } }),
+  };
+}
+
+/** Connects to Discord and answers from `footnote` until stopped. */
+export async function startBot(options: { config: Config; log: Logger; footnote: Footnote; commands?: readonly Command[] }): Promise<RunningBot> {
+  const { config, log, footnote } = options;
+  const context: BotContext = {
+    footnote,
+    config,
+    log,
+    answers: new AnswerStore(),
+    feedback: new FeedbackStore(config.discord.feedbackFile),
+    limiter: new RateLimiter(config.discord.questionsPerMinute),
+    queue: new WorkQueue(config.discord.maxQueuedQuestions),
+  };
+  const client = new Client(clientOptions(config));
+  const route = createRouter(context, options.commands ?? COMMANDS);
+
+  client.on(Events.InteractionCreate, (interaction) => void route(interaction));
+  client.on(Events.MessageCreate, (message) => void handleMention(message, context, client.user!.id));
+  client.on(Events.Error, (error) => log.error('discord client error', { error: describeError(error) }));
+  client.on(Events.Warn, (message) => log.warn(message));
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+
+  await client.login(config.discord.token);
+  await ready;
+  log.info('connected to Discord', { user: client.user?.tag, guilds: client.guilds.cache.size, documents: footnote.snapshot.documents.length });
+  return {
+    client,
+    context,
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

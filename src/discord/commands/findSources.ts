@@ -1,0 +1,19 @@
+import { ApplicationCommandType, InteractionContextType } from 'discord.js';
+import { askForDiscord, checkRateLimit } from '../answering.js';
+import type { MessageCommand } from '../context.js';
+import { interactionReply, notice, updateReply } from '../reply.js';
+
+/** Message context menu: check a claim made in chat against the corpus. */
+export const findSourcesCommand: MessageCommand = {
+  definition: { name: 'Find sources', type: ApplicationCommandType.Message, contexts: [InteractionContextType.Guild] },
+  async run(interaction, context) {
+    const text = interaction.targetMessage.content.trim();
+    if (!/[\p{L}\p{N}]/u.test(text)) {
+      await interaction.reply(interactionReply(notice('That message has no text to look up.'), true));
+      return;
+    }
+    checkRateLimit(context, interaction.user.id);
+    await interaction.deferReply();
+    await interaction.editReply(updateReply(await askForDiscord(context, text, 'Sources for')));
+  },
+};

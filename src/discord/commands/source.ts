@@ -1,0 +1,30 @@
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord.js';
+import { documentView } from '../../format/discord.js';
+import { DISCORD_LIMITS } from '../../format/limits.js';
+import { shortenText } from '../../format/markdown.js';
+import type { SlashCommand } from '../context.js';
+import { ids } from '../customIds.js';
+import { interactionReply } from '../reply.js';
+
+export const sourceCommand: SlashCommand = {
+  definition: {
+    name: 'source',
+    description: 'Show one document: its title, details and text.',
+    type: ApplicationCommandType.ChatInput,
+    contexts: [InteractionContextType.Guild],
+    options: [{ name: 'document', description: 'Start typing a title or id', type: ApplicationCommandOptionType.String, required: true, autocomplete: true }],
+  },
+  async run(interaction, context) {
+    const doc = context.footnote.document(interaction.options.getString('document', true));
+    await interaction.reply(interactionReply(documentView(doc, 0, { previous: ids.document(doc.id, 0, 'prev'), next: ids.document(doc.id, 0, 'next') }), true));
+  },
+  async autocomplete(interaction, context) {
+    const typed = interaction.options.getFocused().toLowerCase().trim();
+    const matches = context.footnote
+      .sources()
+      .filter((s) => s.id.length <= DISCORD_LIMITS.choiceValue)
+      .filter((s) => typed === '' || s.title.toLowerCase().includes(typed) || s.id.toLowerCase().includes(typed))
+      .slice(0, DISCORD_LIMITS.autocompleteChoices);
+    await interaction.respond(matches.map((s) => ({ name: shortenText(`${s.title} (${s.id})`, DISCORD_LIMITS.choiceName), value: s.id })));
+  },
+};

@@ -1,0 +1,45 @@
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  MessageContextMenuCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Footnote } from '../service.js';
+import type { AnswerStore } from './answerStore.js';
+import type { FeedbackStore } from './feedback.js';
+import type { WorkQueue } from './queue.js';
+import type { RateLimiter } from './rateLimit.js';
+
+/** What every command may use, injected (never global), so tests can build their own. */
+export interface BotContext {
+  readonly footnote: Footnote;
+  readonly config: Config;
+  readonly log: Logger;
+  readonly answers: AnswerStore;
+  readonly feedback: FeedbackStore;
+  readonly limiter: RateLimiter;
+  readonly queue: WorkQueue;
+}
+
+export interface SlashCommand {
+  readonly definition: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  run(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, context: BotContext): Promise<void>;
+}
+
+export interface MessageCommand {
+  readonly definition: RESTPostAPIContextMenuApplicationCommandsJSONBody;
+  run(interaction: MessageContextMenuCommandInteraction, context: BotContext): Promise<void>;
+}
+
+export type Command = SlashCommand | MessageCommand;
+
+/** Buttons are routed by the first segment of their custom id ("more:…"). */
+export interface ButtonHandler {
+  readonly prefix: string;
+  run(interaction: ButtonInteraction, args: string[], context: BotContext): Promise<void>;
+}

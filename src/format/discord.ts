@@ -1,0 +1,203 @@
+import type { StoredDocument, StoredPassage } from '../index/snapshot.js';
+import type { Answer, Quote } from '../search/answer.js';
+import type { SourceSummary } from '../service.js';
+import { DISCORD_LIMITS as L } from './limits.js';
+import { escapeMarkdown, escapeWithin, shortenText } from './markdown.js';
+import { WORDING, citeLocation, displayText } from './wording.js';
+
+/**
+ * Answers, passages and documents as Discord message bodies (API JSON), pure and within every
+ * limit Discord enforces. The discord.js layer only adds `allowedMentions` and flags and sends.
+ * Everything from a document or a user is Markdown-escaped.
+ */
+export interface Embed {
+  title?: string;
+  description?: string;
+  url?: string;
+  color?: number;
+  footer?: { text: string };
+  fields?: { name: string; value: string; inline?: boolean }[];
+}
+export interface Button {
+  type: 2;
+  style: 1 | 2 | 3 | 4;
+  label: string;
+  custom_id: string;
+  disabled?: boolean;
+}
+export interface ActionRow {
+  type: 1;
+  components: Button[];
+}
+export interface MessageView {
+  content?: string;
+  embeds: Embed[];
+  components: ActionRow[];
+}
+
+const COLOR = { answer: 0x3b82f6, closest: 0x9ca3af, info: 0x10b981 } as const;
+
+export interface AnswerButtonIds {
+  /** One per quote shown, in order. */
+  passages: string[];
+  more?: string;
+  up: string;
+  down: string;
+}
+
+/** An answer, or one page of it (`quotes` chosen by the caller), with its buttons. */
+export function answerView(answer: Answer, quotes: readonly Quote[], ids: AnswerButtonIds, heading?: string): MessageView {
+  const closest = !answer.answered;
+  const questionLine = shortenText(displayText(answer.question), 300);
+  const lead = closest ? `**${WORDING.noAnswer}**\n` : '';
+  const content = `${lead}${heading ?? 'Question'}: ${escapeMarkdown(questionLine)}`;
+  const embeds = quoteEmbeds(quotes, closest);
+  const passageButtons = quotes.map((_, i) => button(quotes.length === 1 ? 'Show passage' : `Show passage ${i + 1}`, ids.passages[i]!, 2));
+  const rows = chunk(passageButtons, L.buttonsPerRow).map(row);
+  rows.push(row([...(ids.more ? [button('More', ids.more, 1)] : []), button('👍', ids.up, 2), button('👎', ids.down, 2)]));
+  return { content: content.slice(0, L.content), embeds, components: rows.slice(0, L.rowsPerMessage) };
+}
+
+function quoteEmbeds(quotes: readonly Quote[], closest: boolean): Embed[] {
+  const shown = quotes.slice(0, L.embedsPerMessage);
+  if (shown.length === 0) return [];
+  const footer = closest ? `${WORDING.closestHeading} ${WORDING.footer}` : WORDING.footer;
+  // Share the 6,000-character budget of all embeds; shorten the quotes, never the citations.
+  const overhead = footer.length + shown.reduce((n, q) => n + embedTitle(q, closest).length + citation(q).length + 8, 0);
+  const perQuote = Math.min(L.embedDescription - 600, Math.floor((L.embedsTotal - overhead - 50) / shown.length));
+  return shown.map((q, i) => ({
+    title: embedTitle(q, closest),
+    ...(q.url && { url: q.url }),
+    color: closest ? COLOR.closest : COLOR.answer,
+    description: `> ${escapeWithin(displayText(q.text), Math.max(40, perQuote))}\n${citation(q)}`,
+    ...(i === shown.length - 1 && { footer: { text: footer } }),
+  }));
+}
+
+function embedTitle(q: Quote, closest: boolean): string {
+  return shortenText(`${closest ? 'Closest: ' : ''}${q.title}`, L.embedTitle);
+}
+
+function citation(q: Quote): string {
+  return `— ${escapeMarkdown(shortenText(citeLocation(q), 400))}`;
+}
+
+/** The whole passage around a quote (its quotable sentences), for "Show passage". */
+export function passageView(document: StoredDocument, passage: StoredPassage): MessageView {
+  const parts: string[] = [];
+  passage.sentences.forEach((s, i) => {
+    const gap = i === 0 ? '' : document.text.slice(passage.sentences[i - 1]!.end, s.start).includes('\n') ? '\n' : ' ';
+    parts.push(gap + displayText(document.text.slice(s.start, s.end)));
+  });
+  const location = citeLocation({ source: document.source, lineStart: passage.lineStart, lineEnd: passage.lineEnd });
+  const body = escapeWithin(parts.join(''), L.embedDescription - 500).replace(/\n/g, '\n> ');
+  return {
+    embeds: [
+      {
+        title: shortenText(document.title, L.embedTitle),
+        ...(document.url && { url: document.url }),
+        color: COLOR.answer,
+        description: `> ${body}\n— ${escapeMarkdown(location)}`,
+        footer: { text: WORDING.footer },
+      },
+    ],
+    components: [],
+  };
+}
+
+export const SOURCES_PER_PAGE = 10;
+
+export function sourcesView(sources: readonly SourceSummary[], page: number, ids: { previous: string; next: string }): MessageView {
+  const pages = Math.max(1, Math.ceil(sources.length / SOURCES_PER_PAGE));
+  const current = Math.min(Math.max(0, page), pages - 1);
+  const lines = sources.slice(current * SOURCES_PER_PAGE, (current + 1) * SOURCES_PER_PAGE).map((s, i) => {
+    const n = current * SOURCES_PER_PAGE + i + 1;
+    return `**${n}.** ${escapeMarkdown(shortenText(s.title, 150))}\n\`${s.id.slice(0, 100).replace(/`/g, "'")}\` · ${s.passages} passages`;
+  });
+  return {
+    embeds: [
+      {
+        title: `Sources (${sources.length} documents)`,
+        color: COLOR.info,
+        description: lines.join('\n') || 'The corpus is empty.',
+        footer: { text: `Page ${current + 1} of ${pages} · /source shows one document` },
+      },
+    ],
+    components: pages > 1 ? [row([button('◀ Previous', ids.previous, 2, current === 0), button('Next ▶', ids.next, 2, current >= pages - 1)])] : [],
+  };
+}
+
+/** How many characters of a document one /source page shows. */
+export const DOCUMENT_PAGE_CHARS = 1500;
+
+/** Splits a document's text into pages at line or sentence ends (never mid-word). */
+export function documentPages(text: string, size = DOCUMENT_PAGE_CHARS): string[] {
+  const pages: string[] = [];
+  let rest = text.trim();
+  while (rest.length > 0) {
+    if (rest.length <= size) {
+      pages.push(rest);
+      break;
+    }
+    const room = rest.slice(0, size);
+    const cut = Math.max(room.lastIndexOf('\n'), room.lastIndexOf('. ') + 1, room.lastIndexOf(' '));
+    const end = cut > size / 3 ? cut : size;
+    pages.push(rest.slice(0, end).trim());
+    rest = rest.slice(end).trim();
+  }
+  return pages.length ? pages : [''];
+}
+
+export function documentView(doc: StoredDocument, page: number, ids: { previous: string; next: string }): MessageView {
+  const pages = documentPages(doc.text);
+  const current = Math.min(Math.max(0, page), pages.length - 1);
+  const body = escapeWithin(pages[current]!.replace(/[ \t\u00a0]+/g, ' ').replace(/\n{2,}/g, '\n'), L.embedDescription - 200).replace(/\n/g, '\n> ');
+  const fields = [
+    { name: 'File', value: escapeMarkdown(shortenText(doc.source, 900)), inline: true },
+    { name: 'Id', value: escapeMarkdown(shortenText(doc.id, 900)), inline: true },
+    { name: 'Passages', value: String(doc.passageCount), inline: true },
+    ...(doc.publisher ? [{ name: 'Publisher', value: escapeMarkdown(shortenText(doc.publisher, 900)), inline: true }] : []),
+    ...(doc.date ? [{ name: 'Date', value: escapeMarkdown(shortenText(doc.date, 900)), inline: true }] : []),
+    ...(doc.url ? [{ name: 'Link', value: `<${doc.url.slice(0, 1000)}>`, inline: false }] : []),
+  ];
+  return {
+    embeds: [
+      {
+        title: shortenText(doc.title, L.embedTitle),
+        ...(doc.url && { url: doc.url }),
+        color: COLOR.info,
+        description: `> ${body}`,
+        fields,
+        footer: { text: `Page ${current + 1} of ${pages.length}` },
+      },
+    ],
+    components:
+      pages.length > 1 ? [row([button('◀ Previous', ids.previous, 2, current === 0), button('Next ▶', ids.next, 2, current >= pages.length - 1)])] : [],
+  };
+}
+
+export function helpView(maxQuotes: number): MessageView {
+  const description = [
+    'I answer questions **only with quotes** from the documents my moderators curate, each with its citation. I never write claims of my own; when no document answers, I say so.',
+    '',
+    '**Ask:** `/ask question:…` (add `private:true` to see the answer alone), or mention me with your question. To check a claim in chat, right-click (or long-press) a message → **Apps → Find sources**.',
+    `**Answers:** up to ${maxQuotes} quotes, best first. Each shows the document title, its file and line numbers, and a link when the document has one. **More** shows the next quotes, **Show passage** the text around a quote, 👍/👎 tell the moderators whether it helped.`,
+    '**Browse:** `/sources` lists the documents, `/source` shows one.',
+    '**Moderators:** `/reindex` updates the index after the documents change; answers continue meanwhile.',
+  ].join('\n');
+  return { embeds: [{ title: 'Footnote: answers with sources, and nothing else', color: COLOR.info, description }], components: [] };
+}
+
+function button(label: string, customId: string, style: Button['style'], disabled = false): Button {
+  return { type: 2, style, label: label.slice(0, L.buttonLabel), custom_id: customId.slice(0, L.customId), ...(disabled && { disabled }) };
+}
+
+function row(components: Button[]): ActionRow {
+  return { type: 1, components };
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

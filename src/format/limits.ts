@@ -1,0 +1,20 @@
+/** Discord's message limits (https://discord.com/developers/docs/resources/message). Breaking one is a bug. */
+export const DISCORD_LIMITS = {
+  content: 2000,
+  embedTitle: 256,
+  embedDescription: 4096,
+  embedFieldName: 256,
+  embedFieldValue: 1024,
+  embedFooter: 2048,
+  embedFields: 25,
+  embedsPerMessage: 10,
+  embedsTotal: 6000,
+  buttonsPerRow: 5,
+  rowsPerMessage: 5,
+  buttonLabel: 80,
+  customId: 100,
+  autocompleteChoices: 25,
+  choiceName: 100,
+  choiceValue: 100,
+  threadName: 100,
+} as const;
