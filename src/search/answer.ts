@@ -122,10 +122,11 @@ export async function answerQuestion(snapshot: IndexSnapshot, embedder: Embedder
   };
 }
 
-function retrieve(snapshot: IndexSnapshot, vector: Float32Array, question: string, denseWeight: number): Candidate[] {
+/** Passages ranked for a question: the union of both rankings' top `candidates`, fused. */
+export function retrieve(snapshot: IndexSnapshot, vector: Float32Array, question: string, denseWeight: number, candidates = CANDIDATES): Candidate[] {
   const byPassage = new Map<number, { passage: number; dense: number; lexical: number }>();
-  for (const hit of snapshot.vectors.search(vector, CANDIDATES)) byPassage.set(hit.passage, { passage: hit.passage, dense: hit.score, lexical: 0 });
-  for (const hit of snapshot.lexical.search(question, CANDIDATES)) {
+  for (const hit of snapshot.vectors.search(vector, candidates)) byPassage.set(hit.passage, { passage: hit.passage, dense: hit.score, lexical: 0 });
+  for (const hit of snapshot.lexical.search(question, candidates)) {
     const known = byPassage.get(hit.passage);
     if (known) byPassage.set(hit.passage, { ...known, lexical: hit.score });
     else byPassage.set(hit.passage, { passage: hit.passage, dense: snapshot.vectors.similarity(vector, hit.passage), lexical: hit.score });
