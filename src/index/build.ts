@@ -94,8 +94,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       return report({ passages: previous.passages.length, embeddedPassages: 0, version: previous.version, wrote: false });
     }
 
-    const reused = new Set(plan.unchanged);
-    const oldVectors = previous && reused.size > 0 ? await readPassageVectors(config.indexDir, previous.version) : undefined;
+    let reused = new Set(plan.unchanged);
+    let oldVectors: Float32Array | undefined;
+    if (previous && reused.size > 0) {
+      try {
+        oldVectors = await readPassageVectors(config.indexDir, previous);
+      } catch (error) {
+        // Damaged vectors are never carried into a new version: embed those documents again.
+        log.warn(`re-embedding every document: the previous vectors cannot be reused (${describeError(error)})`);
+        reused = new Set();
+      }
+    }
     const fresh = corpus.documents.filter((d) => !reused.has(d.id));
     const prepared = fresh.map((doc) => preparePassages(doc, embedder, config));
     const sequences = prepared.flatMap((p) => p.sequences);
@@ -115,7 +124,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const lexical = buildLexicalIndex(assembled.passages.map((p) => lexicalText(assembled.documents[p.doc]!, p)));
 
     progress({ phase: 'writing', done: 0, total: 1 });
-    const version = await writeSnapshot(config.indexDir, { manifest, ...assembled, vectors, lexical }, options.hooks);
+    const hooks = { ...(previous && { keepFallback: previous.version }), ...options.hooks };
+    const version = await writeSnapshot(config.indexDir, { manifest, ...assembled, vectors, lexical }, hooks);
     return report({ passages: assembled.passages.length, embeddedPassages: sequences.length, version, wrote: true });
   } finally {
     await release();
@@ -190,7 +200,7 @@ function assemble(
         sentenceRow += passage.sentences.length;
         passageVectors.push(oldVectors!.subarray(p * dimension, (p + 1) * dimension));
       }
-      stored.push({ ...previous!.documents[old.doc]!, passageCount: old.passages.length });
+      stored.push({ ...storedDocument(doc), passageCount: old.passages.length });
       return;
     }
     const prep = prepared[freshAt]!;
@@ -207,21 +217,24 @@ function assemble(
       sentenceRow += sentences.length;
       passageVectors.push(result.vector);
     });
-    stored.push({
-      id: doc.id,
-      source: doc.source,
-      title: doc.title,
-      ...(doc.url && { url: doc.url }),
-      ...(doc.publisher && { publisher: doc.publisher }),
-      ...(doc.date && { date: doc.date }),
-      hash: doc.hash,
-      text: doc.text,
-      firstLine: doc.firstLine,
-      linesFollowText: doc.linesFollowText,
-      passageCount: prep.passages.length,
-    });
+    stored.push({ ...storedDocument(doc), passageCount: prep.passages.length });
   });
   return { documents: stored, passages, passageVectors: concat(passageVectors, Float32Array), sentenceVectors: concat(sentenceRows, Int8Array) };
+}
+
+function storedDocument(doc: SourceDocument): Omit<StoredDocument, 'passageCount'> {
+  return {
+    id: doc.id,
+    source: doc.source,
+    title: doc.title,
+    ...(doc.url && { url: doc.url }),
+    ...(doc.publisher && { publisher: doc.publisher }),
+    ...(doc.date && { date: doc.date }),
+    hash: doc.hash,
+    text: doc.text,
+    firstLine: doc.firstLine,
+    linesFollowText: doc.linesFollowText,
+  };
 }
 
 function concat<T extends Float32Array | Int8Array>(parts: readonly T[], Type: { new (n: number): T }): T {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FootnoteError, describeError } from '../errors.js';
@@ -38,12 +39,15 @@ export interface SnapshotParts {
 }
 
 export interface WriteHooks {
+  /** The version to keep as the fallback (one known to load); by default the newest other version. */
+  keepFallback?: string;
   /** Called after the data files are written and before the snapshot becomes current (tests inject failures here). */
   beforeCommit?: (tmpDir: string) => void | Promise<void>;
 }
 
 /** Writes a new version beside the live one and makes it current in one atomic rename. */
 export async function writeSnapshot(indexDir: string, parts: SnapshotParts, hooks: WriteHooks = {}): Promise<string> {
+  checkParts(parts);
   await fs.mkdir(indexDir, { recursive: true });
   const stamp = `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
   const tmpDir = path.join(indexDir, `tmp-${stamp}`);
@@ -69,7 +73,7 @@ export async function writeSnapshot(indexDir: string, parts: SnapshotParts, hook
     await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
-  await prune(indexDir, version);
+  await prune(indexDir, version, hooks.keepFallback);
   return version;
 }
 
@@ -119,10 +123,26 @@ async function loadVersion(indexDir: string, version: string): Promise<IndexSnap
   return { version, manifest, documents, passages, sentenceVectors, vectors, lexical };
 }
 
-/** The passage vectors of a version, for reuse by an incremental update. */
-export async function readPassageVectors(indexDir: string, version: string): Promise<Float32Array> {
-  const bytes = await fs.readFile(path.join(indexDir, version, FILES.passageVectors));
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+/** The passage vectors of a version, for reuse by an incremental update; throws if they are incomplete. */
+export async function readPassageVectors(indexDir: string, snapshot: IndexSnapshot): Promise<Float32Array> {
+  const bytes = await fs.readFile(path.join(indexDir, snapshot.version, FILES.passageVectors));
+  const vectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const expected = snapshot.manifest.passageCount * snapshot.manifest.dimension;
+  if (vectors.length !== expected) throw new Error(`${FILES.passageVectors} holds ${vectors.length} values, expected ${expected}`);
+  return vectors;
+}
+
+/** A snapshot that does not add up is refused before it can become current. */
+function checkParts(parts: SnapshotParts): void {
+  const { manifest, passages, passageVectors, sentenceVectors, documents, vectors } = parts;
+  const problems = [
+    passages.length !== manifest.passageCount && 'passage count',
+    vectors.size !== manifest.passageCount && 'vector index size',
+    passageVectors.length !== manifest.passageCount * manifest.dimension && 'passage vectors',
+    sentenceVectors.length !== manifest.sentenceCount * manifest.dimension && 'sentence vectors',
+    documents.length !== Object.keys(manifest.documents).length && 'documents',
+  ].filter(Boolean);
+  if (problems.length) throw new Error(`refusing to write an inconsistent index (${problems.join(', ')} do not match the manifest)`);
 }
 
 async function listVersions(indexDir: string): Promise<string[]> {
@@ -134,11 +154,15 @@ async function listVersions(indexDir: string): Promise<string[]> {
   return complete;
 }
 
-/** Keeps the current version and the one before it (a fallback); removes the rest and stale tmp folders. */
-async function prune(indexDir: string, current: string): Promise<void> {
+/**
+ * Keeps the current version and one fallback: the given one (the version the build started
+ * from, which loaded), else the newest other. Removes the rest and stale tmp folders.
+ */
+async function prune(indexDir: string, current: string, fallback: string | undefined): Promise<void> {
   const entries = await fs.readdir(indexDir);
-  const versions = entries.filter((e) => e.startsWith('v-') && e !== current).sort();
-  const doomed = [...versions.slice(0, Math.max(0, versions.length - (KEEP_VERSIONS - 1))), ...entries.filter((e) => e.startsWith('tmp-'))];
+  const others = entries.filter((e) => e.startsWith('v-') && e !== current).sort();
+  const keep = new Set([current, ...(fallback && others.includes(fallback) ? [fallback] : others.slice(-(KEEP_VERSIONS - 1)))]);
+  const doomed = [...others.filter((v) => !keep.has(v)), ...entries.filter((e) => e.startsWith('tmp-'))];
   for (const name of doomed) await fs.rm(path.join(indexDir, name), { recursive: true, force: true }).catch(() => undefined);
 }
 
@@ -201,8 +225,14 @@ async function readLock(file: string): Promise<{ pid: number; startedAt: string 
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed process nobody has reaped yet (a zombie) still answers kill(0), but holds nothing.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
