@@ -35,10 +35,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const emit = (lvl: Exclude<LogLevel, 'silent'>, message: string, fields: LogFields = {}) => {
     if (RANK[lvl] < level) return;
-    const safe: LogFields = {};
-    for (const [key, value] of Object.entries(fields)) {
-      safe[key] = SECRET_KEY.test(key) ? '[redacted]' : value instanceof Error ? value.message : value;
-    }
+    const safe = redact(fields) as LogFields;
     if (pretty) {
       const extra = Object.keys(safe).length ? ' ' + JSON.stringify(safe) : '';
       write(scrub(`${lvl === 'info' ? '' : lvl + ': '}${message}${extra}`));
@@ -53,6 +50,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
   };
+}
+
+/** A copy of `value` with every secret-looking key's value replaced, at any depth. */
+function redact(value: unknown, depth = 0): unknown {
+  if (value instanceof Error) return value.message;
+  if (!value || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1)]));
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -12,7 +12,8 @@ export const parseJsonl: FormatParser = (file) => {
   const skipped: SkippedSource[] = [];
   const skip = (line: number, reason: string) => skipped.push({ source: `${file.source}:${line}`, reason });
 
-  const lines = file.text.split('\n');
+  // A byte-order mark (Windows editors write one) is not part of the first record.
+  const lines = file.text.replace(/^\uFEFF/, '').split('\n');
   lines.forEach((raw, index) => {
     const lineNumber = index + 1;
     if (raw.trim() === '') return;
