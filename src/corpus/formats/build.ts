@@ -23,6 +23,7 @@ export function makeDocument(parts: DocumentParts): SourceDocument {
     ...(bodyStart > 0 ? [{ start: 0, end: bodyStart }] : []),
     ...(parts.extraUnquotable ?? []),
     ...findFurniture(parts.text, bodyStart),
+    ...headlineLine(parts.text, bodyStart, title),
   ].sort((a, b) => a.start - b.start);
   const { url, publisher, date } = parts.metadata;
   const hash = createHash('sha256')
@@ -41,6 +42,19 @@ export function makeDocument(parts: DocumentParts): SourceDocument {
     unquotable,
     hash,
   };
+}
+
+/**
+ * The first line, when it is the title itself: every citation already shows the title, so
+ * quoting the headline as an answer would only repeat it (it still helps retrieval, as the title).
+ */
+function headlineLine(text: string, from: number, title: string): Span[] {
+  const match = /^[ \t]*\n*[ \t]*([^\n]*)/.exec(text.slice(from));
+  if (!match) return [];
+  const line = match[1]!.trim();
+  if (line === '' || line !== title) return [];
+  const start = from + match[0].length - match[1]!.length;
+  return [{ start, end: start + match[1]!.length }];
 }
 
 /** "police-reform/blueprint_2020" → "blueprint 2020": a last-resort title. */
