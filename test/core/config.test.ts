@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { FootnoteError } from '../../src/errors.js';
+import { createLogger } from '../../src/log.js';
+import { configVariables } from '../helpers/cli.js';
+import { PROJECT_ROOT } from '../helpers/workspace.js';
+
+function configError(env: Record<string, string>): FootnoteError {
+  try {
+    loadConfig(env, '/project');
+  } catch (error) {
+    if (error instanceof FootnoteError) return error;
+    throw error;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('GIVEN an empty environment THEN every setting has its documented default', () => {
+    const config = loadConfig({}, '/project');
+    expect(config).toEqual({
+      projectRoot: '/project',
+      corpusDir: '/project/corpus',
+      indexDir: '/project/.index',
+      modelDir: undefined,
+      embedModel: 'Xenova/bge-small-en-v1.5',
+      embedBatchSize: 16,
+      passageMaxTokens: 128,
+      passageOverlapSentences: 1,
+      maxQuotes: 3,
+      answerThreshold: undefined,
+      logLevel: 'info',
+      discord: {
+        token: undefined,
+        applicationId: undefined,
+        guildId: undefined,
+        apiUrl: undefined,
+        moderatorRoleIds: [],
+        replyInThread: false,
+        questionsPerMinute: 6,
+        maxQueuedQuestions: 20,
+        feedbackFile: '/project/feedback/feedback.jsonl',
+      },
+    });
+  });
+
+  it('returns a frozen object, nested parts included', () => {
+    const config = loadConfig({}, '/project');
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.discord)).toBe(true);
+    expect(Object.isFrozen(config.discord.moderatorRoleIds)).toBe(true);
+  });
+
+  it('reads and resolves given values: paths against the project root, blanks as unset', () => {
+    const config = loadConfig(
+      {
+        CORPUS_DIR: 'docs',
+        INDEX_DIR: '/var/footnote/index',
+        MODEL_DIR: '../shared/models',
+        MAX_QUOTES: ' 5 ',
+        ANSWER_THRESHOLD: '0.7',
+        LOG_LEVEL: 'debug',
+        REPLY_IN_THREAD: 'yes',
+        MODERATOR_ROLE_IDS: '123456789012345678, 223456789012345678',
+        DISCORD_API_URL: 'http://127.0.0.1:8080/api/',
+        EMBED_BATCH_SIZE: '   ',
+      },
+      '/project',
+    );
+    expect(config).toMatchObject({
+      corpusDir: '/project/docs',
+      indexDir: '/var/footnote/index',
+      modelDir: '/shared/models',
+      maxQuotes: 5,
+      answerThreshold: 0.7,
+      logLevel: 'debug',
+      embedBatchSize: 16,
+      discord: { replyInThread: true, moderatorRoleIds: ['123456789012345678', '223456789012345678'], apiUrl: 'http://127.0.0.1:8080/api' },
+    });
+  });
+
+  it("GIVEN MAX_QUOTES='abc' THEN CONFIG_INVALID says \"MAX_QUOTES: expected an integer 1-10, got 'abc'\"", () => {
+    const error = configError({ MAX_QUOTES: 'abc' });
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain("MAX_QUOTES: expected an integer 1-10, got 'abc'");
+  });
+
+  it('GIVEN several bad values THEN all problems are reported together, each naming its variable', () => {
+    const error = configError({
+      MAX_QUOTES: '0',
+      PASSAGE_MAX_TOKENS: '1000',
+      EMBED_BATCH_SIZE: '2.5',
+      ANSWER_THRESHOLD: 'high',
+      LOG_LEVEL: 'loud',
+      REPLY_IN_THREAD: 'maybe',
+      DISCORD_GUILD_ID: 'my-server',
+      MODERATOR_ROLE_IDS: '123456789012345678,admins',
+      DISCORD_API_URL: 'ftp://example.org',
+    });
+    expect(error.code).toBe('CONFIG_INVALID');
+    for (const line of [
+      "MAX_QUOTES: expected an integer 1-10, got '0'",
+      "PASSAGE_MAX_TOKENS: expected an integer 32-510, got '1000'",
+      "EMBED_BATCH_SIZE: expected an integer 1-256, got '2.5'",
+      "ANSWER_THRESHOLD: expected a number 0-1, got 'high'",
+      "LOG_LEVEL: expected one of debug, info, warn, error, silent, got 'loud'",
+      "REPLY_IN_THREAD: expected true or false, got 'maybe'",
+      "DISCORD_GUILD_ID: expected a Discord id (15-21 digits), got 'my-server'",
+      "MODERATOR_ROLE_IDS: expected comma-separated Discord ids (digits), got 'admins'",
+      "DISCORD_API_URL: expected an http(s) URL, got 'ftp://example.org'",
+    ]) {
+      expect(error.message).toContain(line);
+    }
+    expect(error.message.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(9);
+  });
+});
+
+describe('.env.example', () => {
+  const example = fs.readFileSync(path.join(PROJECT_ROOT, '.env.example'), 'utf8');
+  const documented = [...new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!))].sort();
+
+  it('lists every variable src/config.ts reads, and no other', () => {
+    const read = configVariables();
+    expect(read.length).toBeGreaterThan(15);
+    expect(documented).toEqual(read);
+  });
+
+  it('holds values that loadConfig accepts', () => {
+    const env = Object.fromEntries([...example.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(() => loadConfig(env, '/project')).not.toThrow();
+  });
+});
+
+describe('the logger', () => {
+  const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789';
+
+  function capture(pretty: boolean) {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'debug', secrets: [TOKEN], pretty, write: (l) => lines.push(l) });
+    return { log, lines };
+  }
+
+  it.each([false, true])('GIVEN a configured secret (pretty=%s) THEN it never appears, wherever it is logged', (pretty) => {
+    const { log, lines } = capture(pretty);
+    log.info(`connecting with ${TOKEN}`);
+    log.warn('login failed', { detail: `401 for ${TOKEN}`, nested: { header: `Bot ${TOKEN}` } });
+    log.error('crash', { error: new Error(`bad token ${TOKEN}`) });
+    log.debug('config', { discord: { token: TOKEN } });
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(line).not.toContain(TOKEN);
+    expect(lines.join('\n')).toContain('[redacted]');
+  });
+
+  it('GIVEN fields named like secrets (token, password, authorization, apiKey) THEN their values are redacted', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', pretty: false, write: (l) => lines.push(l) });
+    log.info('request', { token: 'tok-123456', password: 'hunter22', authorization: 'Bearer abcdef', apiKey: 'key-987654', DISCORD_TOKEN: 'xyz-555555', user: 'alice' });
+    const record = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(record).toMatchObject({ msg: 'request', token: '[redacted]', password: '[redacted]', authorization: '[redacted]', apiKey: '[redacted]', DISCORD_TOKEN: '[redacted]', user: 'alice' });
+    for (const secret of ['tok-123456', 'hunter22', 'abcdef', 'key-987654', 'xyz-555555']) expect(lines[0]).not.toContain(secret);
+  });
+
+  it('GIVEN a secret-looking key inside a nested field THEN its value is not written either', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', pretty: false, write: (l) => lines.push(l) });
+    log.info('config loaded', { discord: { token: 'nested-token-value', guildId: '123' } });
+    expect(lines[0]).not.toContain('nested-token-value');
+  });
+
+  it('writes one JSON object per line to stderr style sinks, and respects the level', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'warn', pretty: false, write: (l) => lines.push(l) });
+    log.debug('hidden');
+    log.info('hidden');
+    log.warn('shown', { count: 2 });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', msg: 'shown', count: 2 });
+  });
+});
