@@ -51,7 +51,9 @@ const document: ButtonHandler = {
   prefix: 'doc',
   async run(interaction, [page = '0', direction, ...rest], context) {
     const docId = rest.join(':');
-    const doc = context.footnote.document(docId);
+    // An id too long for the 100-character custom id was cut: it is then the start of the document's id.
+    const starting = context.footnote.sources().filter((s) => s.id.startsWith(docId));
+    const doc = context.footnote.document(starting.length === 1 ? starting[0]!.id : docId);
     const next = Number(page) + (direction === 'next' ? 1 : -1);
     await interaction.update(updateReply(documentView(doc, next, { previous: ids.document(doc.id, next, 'prev'), next: ids.document(doc.id, next, 'next') })));
   },

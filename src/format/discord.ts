@@ -62,24 +62,41 @@ function quoteEmbeds(quotes: readonly Quote[], closest: boolean): Embed[] {
   const shown = quotes.slice(0, L.embedsPerMessage);
   if (shown.length === 0) return [];
   const footer = closest ? `${WORDING.closestHeading} ${WORDING.footer}` : WORDING.footer;
-  // Share the 6,000-character budget of all embeds; shorten the quotes, never the citations.
-  const overhead = footer.length + shown.reduce((n, q) => n + embedTitle(q, closest).length + citation(q).length + 8, 0);
-  const perQuote = Math.min(L.embedDescription - 600, Math.floor((L.embedsTotal - overhead - 50) / shown.length));
-  return shown.map((q, i) => ({
-    title: embedTitle(q, closest),
+  // Share the 6,000-character budget of all embeds; shorten the quotes, not the citations: a
+  // title or citation is only shortened when it would take over a quarter of its embed's share.
+  const share = Math.floor((L.embedsTotal - footer.length - 50) / shown.length);
+  const parts = shown.map((q) => ({ q, title: embedTitle(q, closest, Math.floor(share / 4)), cite: citation(q, Math.floor(share / 4)) }));
+  const overhead = footer.length + parts.reduce((n, p) => n + p.title.length + p.cite.length + 8, 0);
+  const perQuote = Math.floor((L.embedsTotal - overhead - 50) / shown.length);
+  return parts.map(({ q, title, cite }, i) => ({
+    title,
     ...(q.url && { url: q.url }),
     color: closest ? COLOR.closest : COLOR.answer,
-    description: `> ${escapeWithin(displayText(q.text), Math.max(40, perQuote))}\n${citation(q)}`,
+    description: `> ${escapeWithin(displayText(q.text), Math.max(40, Math.min(perQuote, L.embedDescription - 3 - cite.length)))}\n${cite}`,
     ...(i === shown.length - 1 && { footer: { text: footer } }),
   }));
 }
 
-function embedTitle(q: Quote, closest: boolean): string {
-  return shortenText(`${closest ? 'Closest: ' : ''}${q.title}`, L.embedTitle);
+function embedTitle(q: Quote, closest: boolean, max: number = L.embedTitle): string {
+  return shortenText(`${closest ? 'Closest: ' : ''}${q.title}`, Math.min(max, L.embedTitle));
 }
 
-function citation(q: Quote): string {
-  return `— ${escapeMarkdown(shortenText(citeLocation(q), 400))}`;
+/** "— file, lines 4–6", escaped, at most `max` characters: a long path is shortened, never the line numbers. */
+function citation(q: Pick<Quote, 'source' | 'lineStart' | 'lineEnd'>, max = 400): string {
+  const full = `— ${escapeMarkdown(citeLocation(q))}`;
+  if (full.length <= max) return full;
+  const lines = escapeMarkdown(citeLocation({ ...q, source: '' }));
+  return `— ${escapeWithin(q.source, Math.max(20, max - 2 - lines.length))}${lines}`;
+}
+
+/** Escaped text as a block quote ("> " before every line), at most `max` characters. */
+function blockQuote(text: string, max: number): string {
+  let room = max - 2;
+  for (;;) {
+    const body = escapeWithin(text, room).replace(/\n/g, '\n> ');
+    if (body.length + 2 <= max || room <= 1) return `> ${body}`;
+    room -= body.length + 2 - max;
+  }
 }
 
 /** The whole passage around a quote (its quotable sentences), for "Show passage". */
@@ -89,15 +106,14 @@ export function passageView(document: StoredDocument, passage: StoredPassage): M
     const gap = i === 0 ? '' : document.text.slice(passage.sentences[i - 1]!.end, s.start).includes('\n') ? '\n' : ' ';
     parts.push(gap + displayText(document.text.slice(s.start, s.end)));
   });
-  const location = citeLocation({ source: document.source, lineStart: passage.lineStart, lineEnd: passage.lineEnd });
-  const body = escapeWithin(parts.join(''), L.embedDescription - 500).replace(/\n/g, '\n> ');
+  const location = citation({ source: document.source, lineStart: passage.lineStart, lineEnd: passage.lineEnd });
   return {
     embeds: [
       {
         title: shortenText(document.title, L.embedTitle),
         ...(document.url && { url: document.url }),
         color: COLOR.answer,
-        description: `> ${body}\n— ${escapeMarkdown(location)}`,
+        description: `${blockQuote(parts.join(''), L.embedDescription - 1 - location.length)}\n${location}`,
         footer: { text: WORDING.footer },
       },
     ],
@@ -112,7 +128,7 @@ export function sourcesView(sources: readonly SourceSummary[], page: number, ids
   const current = Math.min(Math.max(0, page), pages - 1);
   const lines = sources.slice(current * SOURCES_PER_PAGE, (current + 1) * SOURCES_PER_PAGE).map((s, i) => {
     const n = current * SOURCES_PER_PAGE + i + 1;
-    return `**${n}.** ${escapeMarkdown(shortenText(s.title, 150))}\n\`${s.id.slice(0, 100).replace(/`/g, "'")}\` · ${s.passages} passages`;
+    return `**${n}.** ${escapeWithin(s.title, 150)}\n\`${s.id.slice(0, 100).replace(/`/g, "'")}\` · ${s.passages} passages`;
   });
   return {
     embeds: [
@@ -151,24 +167,28 @@ export function documentPages(text: string, size = DOCUMENT_PAGE_CHARS): string[
 export function documentView(doc: StoredDocument, page: number, ids: { previous: string; next: string }): MessageView {
   const pages = documentPages(doc.text);
   const current = Math.min(Math.max(0, page), pages.length - 1);
-  const body = escapeWithin(pages[current]!.replace(/[ \t\u00a0]+/g, ' ').replace(/\n{2,}/g, '\n'), L.embedDescription - 200).replace(/\n/g, '\n> ');
+  // Field values escaped within 400 characters each, so that the fields, title and page together stay within 6,000.
   const fields = [
-    { name: 'File', value: escapeMarkdown(shortenText(doc.source, 900)), inline: true },
-    { name: 'Id', value: escapeMarkdown(shortenText(doc.id, 900)), inline: true },
+    { name: 'File', value: escapeWithin(doc.source, 400), inline: true },
+    { name: 'Id', value: escapeWithin(doc.id, 400), inline: true },
     { name: 'Passages', value: String(doc.passageCount), inline: true },
-    ...(doc.publisher ? [{ name: 'Publisher', value: escapeMarkdown(shortenText(doc.publisher, 900)), inline: true }] : []),
-    ...(doc.date ? [{ name: 'Date', value: escapeMarkdown(shortenText(doc.date, 900)), inline: true }] : []),
+    ...(doc.publisher ? [{ name: 'Publisher', value: escapeWithin(doc.publisher, 400), inline: true }] : []),
+    ...(doc.date ? [{ name: 'Date', value: escapeWithin(doc.date, 400), inline: true }] : []),
     ...(doc.url ? [{ name: 'Link', value: `<${doc.url.slice(0, 1000)}>`, inline: false }] : []),
   ];
+  const title = shortenText(doc.title, L.embedTitle);
+  const footer = `Page ${current + 1} of ${pages.length}`;
+  const room = L.embedsTotal - title.length - footer.length - fields.reduce((n, f) => n + f.name.length + f.value.length, 0) - 10;
+  const body = blockQuote(pages[current]!.replace(/[ \t\u00a0]+/g, ' ').replace(/\n{2,}/g, '\n'), Math.min(L.embedDescription, room));
   return {
     embeds: [
       {
-        title: shortenText(doc.title, L.embedTitle),
+        title,
         ...(doc.url && { url: doc.url }),
         color: COLOR.info,
-        description: `> ${body}`,
+        description: body,
         fields,
-        footer: { text: `Page ${current + 1} of ${pages.length}` },
+        footer: { text: footer },
       },
     ],
     components:

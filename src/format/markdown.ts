@@ -32,7 +32,9 @@ export function escapeWithin(text: string, max: number): string {
   let raw = text;
   let escaped = escapeMarkdown(raw);
   while (escaped.length > max && raw.length > 1) {
-    raw = shortenText(raw, Math.max(1, raw.length - (escaped.length - max) - 2));
+    // Shorten in proportion to how much escaping adds: subtracting the excess from the raw length
+    // would leave nothing ("…") of a text whose escapes alone exceed `max`.
+    raw = shortenText(raw, Math.max(1, Math.min(raw.length - 1, Math.floor((raw.length * max) / escaped.length))));
     escaped = escapeMarkdown(raw);
   }
   return escaped;

@@ -25,6 +25,12 @@ export const sourceCommand: SlashCommand = {
       .filter((s) => s.id.length <= DISCORD_LIMITS.choiceValue)
       .filter((s) => typed === '' || s.title.toLowerCase().includes(typed) || s.id.toLowerCase().includes(typed))
       .slice(0, DISCORD_LIMITS.autocompleteChoices);
-    await interaction.respond(matches.map((s) => ({ name: shortenText(`${s.title} (${s.id})`, DISCORD_LIMITS.choiceName), value: s.id })));
+    await interaction.respond(matches.map((s) => ({ name: choiceName(s.title, s.id), value: s.id })));
   },
 };
+
+/** "Title (id)" within 100 characters: the title is shortened first, so the id (often what was typed) stays visible. */
+function choiceName(title: string, id: string): string {
+  const room = DISCORD_LIMITS.choiceName - id.length - 3;
+  return room >= 20 ? `${shortenText(title, room)} (${id})` : shortenText(`${title} (${id})`, DISCORD_LIMITS.choiceName);
+}
