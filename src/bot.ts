@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   }
   process.on('unhandledRejection', (error) => log.error('unhandled rejection', { error: describeError(error) }));
   const bar = createProgressBar();
-  const footnote = await openFootnote({ config, log, onProgress: (p) => bar.update(p) });
+  const footnote = await openFootnote({ config, log, onProgress: (p) => bar.update(p), reindexInWorker: true });
   bar.done();
   const bot = await startBot({ config, log, footnote });
   let stopping = false;

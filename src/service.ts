@@ -4,6 +4,7 @@ import { loadModel } from './embed/model.js';
 import type { ModelProfile } from './embed/models.js';
 import { FootnoteError, isFootnoteError, describeError } from './errors.js';
 import { buildIndex, indexSettings, type BuildProgress, type BuildReport } from './index/build.js';
+import { buildIndexInWorker } from './index/buildInWorker.js';
 import { settingsMismatch } from './index/manifest.js';
 import type { IndexSnapshot, StoredDocument, StoredPassage } from './index/snapshot.js';
 import { loadSnapshot, type WriteHooks } from './index/store.js';
@@ -48,9 +49,14 @@ export interface OpenOptions {
   readonly log: Logger;
   /** Called while a missing or outdated index is built on first use. */
   readonly onProgress?: (progress: BuildProgress) => void;
+  /**
+   * Reindex in a worker thread (the bot): the model's forward pass blocks its thread, and the
+   * bot's must stay free to acknowledge interactions. The CLI builds in-process.
+   */
+  readonly reindexInWorker?: boolean;
 }
 
-export async function openFootnote({ config, log, onProgress }: OpenOptions): Promise<Footnote> {
+export async function openFootnote({ config, log, onProgress, reindexInWorker = false }: OpenOptions): Promise<Footnote> {
   const loaded = await loadModel(config.embedModel, config.modelDir);
   const embedder = createEmbedder(loaded);
   const profile = loaded.profile;
@@ -70,7 +76,10 @@ export async function openFootnote({ config, log, onProgress }: OpenOptions): Pr
     async reindex(options = {}) {
       if (running) throw new FootnoteError('INDEX_BUSY', 'A reindex is already running. Try again when it has finished.');
       running = (async () => {
-        const report = await buildIndex({ config, embedder, profile, log, ...options });
+        const inWorker = reindexInWorker && options.hooks === undefined;
+        const report = inWorker
+          ? await buildIndexInWorker(config, { ...(options.full !== undefined && { full: options.full }), ...(options.onProgress && { onProgress: options.onProgress }) })
+          : await buildIndex({ config, embedder, profile, log, ...options });
         if (report.wrote) snapshot = (await loadSnapshot(config.indexDir)).snapshot;
         return report;
       })();

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import type { APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unescapeMarkdown } from '../../src/format/markdown.js';
-import type { Footnote } from '../../src/service.js';
-import { cachedFootnote } from '../helpers/footnote.js';
+import { openFootnote, type Footnote } from '../../src/service.js';
+import { silentLogger } from '../../src/log.js';
 import { createWorkspace, indexEntries, readCurrent, removeTempDirs, type Workspace } from '../helpers/workspace.js';
 import { actor, buttonClick, defaultGuild, EVERYONE_PERMISSIONS, MEMBER, MODERATOR, OWNER } from './discord-standin/index.js';
 import { expectCleanRun, expectNoPings, expectVerbatim, isEphemeral, MODEL_WAIT_MS, shownQuotes, slash, startBotRun, type BotRun } from './helpers.js';
@@ -51,11 +51,10 @@ let run: BotRun;
 
 beforeAll(async () => {
   ws = createWorkspace({ seed: true });
-  // onnxruntime-node runs each forward pass synchronously on the main thread: a batch of 16
-  // passages blocks the event loop for 1-3 s on two busy cores, long enough for an interaction
-  // arriving meanwhile to miss Discord's 3-second window. Small batches keep the bot responsive
-  // during the reindex (it takes as long overall), so the test checks the bot, not the machine.
-  footnote = await cachedFootnote(ws.config({ EMBED_BATCH_SIZE: '2' }));
+  // As `npm start` runs it: reindexing in a worker thread, because onnxruntime-node's forward pass
+  // blocks its thread for seconds per batch on busy cores, which would make interactions arriving
+  // meanwhile miss Discord's 3-second window. Default batch size, so that is what is tested.
+  footnote = await openFootnote({ config: ws.config({}), log: silentLogger, reindexInWorker: true });
   const guild = defaultGuild();
   guild.roles!.push({ id: HELPER_ROLE, name: 'Helper', permissions: EVERYONE_PERMISSIONS, position: 1 });
   guild.members!.push(HELPER);

@@ -1,0 +1,34 @@
+/**
+ * Runs buildIndex in a worker thread. onnxruntime-node's forward pass blocks the thread it
+ * runs on for up to a second or more per batch; in the bot that thread must stay free to
+ * acknowledge interactions within Discord's 3 seconds, so reindexing happens here.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Config } from '../config.js';
+import { createEmbedder } from '../embed/embedder.js';
+import { loadModel } from '../embed/model.js';
+import { isFootnoteError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { buildIndex } from './build.js';
+
+const { config, full } = workerData as { config: Config; full: boolean };
+const port = parentPort!;
+try {
+  const loaded = await loadModel(config.embedModel, config.modelDir);
+  const log = createLogger({ level: config.logLevel, secrets: config.discord.token ? [config.discord.token] : [] });
+  const report = await buildIndex({
+    config,
+    embedder: createEmbedder(loaded),
+    profile: loaded.profile,
+    log,
+    full,
+    onProgress: (progress) => port.postMessage({ type: 'progress', progress }),
+  });
+  port.postMessage({ type: 'done', report });
+} catch (error) {
+  port.postMessage({
+    type: 'error',
+    code: isFootnoteError(error) ? error.code : undefined,
+    message: error instanceof Error ? error.message : String(error),
+  });
+}
