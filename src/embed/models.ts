@@ -26,7 +26,7 @@ export const MODEL_PROFILES: Record<string, ModelProfile> = {
     pooling: 'mean',
     queryPrefix: '',
     maxTokens: 256,
-    answerThreshold: 0.35,
+    answerThreshold: 0.3,
   },
 };
 
