@@ -1,5 +1,6 @@
 import { Tensor } from '@huggingface/transformers';
 import type { LoadedModel } from './model.js';
+import { LruCache } from './lru.js';
 
 /** Token ids of a text with no special tokens. */
 export type TokenIds = readonly number[];
@@ -31,7 +32,7 @@ export interface Embedder {
   embedSequences(sequences: readonly Sequence[], batchSize: number, onBatch?: (done: number) => void): Promise<EmbeddedSequence[]>;
 }
 
-export function createEmbedder(loaded: LoadedModel): Embedder {
+export function createEmbedder(loaded: LoadedModel, options: { queryCacheSize?: number } = {}): Embedder {
   const { tokenizer, model, profile, dimension } = loaded;
   const cls = tokenizer.convert_tokens_to_ids(['[CLS]'])[0] ?? 101;
   const sep = tokenizer.sep_token_id ?? 102;
@@ -46,6 +47,8 @@ export function createEmbedder(loaded: LoadedModel): Embedder {
   };
 
   const tokenize = (text: string): number[] => tokenizer.encode(text, { add_special_tokens: false });
+  // Communities ask the same questions again ("what is FCRL?"): their vectors are kept.
+  const queryCache = new LruCache<string, Float32Array>(options.queryCacheSize ?? 1000);
 
   async function forward(batch: readonly Sequence[]): Promise<EmbeddedSequence[]> {
     const rows = batch.map((s) => [cls, ...s.pieces.flat().slice(0, maxContentTokens), sep]);
@@ -86,11 +89,13 @@ export function createEmbedder(loaded: LoadedModel): Embedder {
     dimension,
     maxContentTokens,
     tokenize,
-    embedQuery: (question) =>
-      serial(async () => {
-        const [result] = await forward([{ pieces: [tokenize(profile.queryPrefix + question)], pool: [false] }]);
-        return result!.vector;
-      }),
+    async embedQuery(question) {
+      const cached = queryCache.get(question);
+      if (cached) return cached;
+      const vector = await serial(async () => (await forward([{ pieces: [tokenize(profile.queryPrefix + question)], pool: [false] }]))[0]!.vector);
+      queryCache.set(question, vector);
+      return vector;
+    },
     async embedSequences(sequences, batchSize, onBatch) {
       // Sorting by length keeps padding (wasted work) small.
       const order = sequences.map((s, i) => ({ i, n: s.pieces.reduce((a, p) => a + p.length, 0) })).sort((a, b) => b.n - a.n);

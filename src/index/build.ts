@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { SkippedSource, SourceDocument } from '../corpus/document.js';
+import type { SkippedSource, SourceDocument, Span } from '../corpus/document.js';
 import { lineAt, lineStarts } from '../corpus/lines.js';
 import { packPassages, quotableSentences, splitLongSentence } from '../corpus/passages.js';
 import { readCorpus } from '../corpus/read.js';
@@ -147,7 +147,7 @@ async function previousIndex(indexDir: string, settings: IndexSettings, full: bo
 interface PreparedDocument {
   readonly doc: SourceDocument;
   readonly passages: { first: number; last: number }[];
-  readonly sentences: { start: number; end: number }[];
+  readonly sentences: Span[];
   readonly sequences: Sequence[];
 }
 
@@ -156,8 +156,17 @@ function preparePassages(doc: SourceDocument, embedder: Embedder, config: Config
   const titleIds = embedder.tokenize(doc.title).slice(0, TITLE_TOKENS);
   const budget = Math.max(16, Math.min(config.passageMaxTokens, embedder.maxContentTokens - titleIds.length));
   const count = (text: string) => embedder.tokenize(text).length;
-  const sentences = quotableSentences(doc).flatMap((s) => splitLongSentence(doc.text, s, count, budget));
-  const ids = sentences.map((s) => embedder.tokenize(doc.text.slice(s.start, s.end)));
+  const sentences: Span[] = [];
+  const ids: number[][] = [];
+  for (const sentence of quotableSentences(doc)) {
+    const tokens = embedder.tokenize(doc.text.slice(sentence.start, sentence.end));
+    // Tokenized once; only a sentence longer than a passage is cut and tokenized again.
+    const pieces = tokens.length <= budget ? [sentence] : splitLongSentence(doc.text, sentence, count, budget);
+    for (const piece of pieces) {
+      sentences.push(piece);
+      ids.push(pieces.length === 1 ? tokens : embedder.tokenize(doc.text.slice(piece.start, piece.end)));
+    }
+  }
   const passages = packPassages(ids.map((i) => i.length), budget, config.passageOverlapSentences);
   const sequences = passages.map(({ first, last }) => ({
     pieces: [titleIds, ...ids.slice(first, last + 1)],
