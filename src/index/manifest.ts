@@ -1,7 +1,7 @@
 import { HNSW_PARAMS } from './vectors.js';
 
 /** Bump when the files of a snapshot change shape: older snapshots are then rebuilt, not misread. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** Everything that decides what the vectors and passages of an index mean. */
 export interface IndexSettings {
