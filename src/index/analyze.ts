@@ -19,7 +19,20 @@ export function tokenizeText(text: string): string[] {
   return text.match(WORD) ?? [];
 }
 
+/** Stemming is the costly step of analysis, and the same words recur all the time. */
+const memo = new Map<string, string | null>();
+const MEMO_LIMIT = 200_000;
+
 export function normalizeTerm(token: string): string | null {
+  const known = memo.get(token);
+  if (known !== undefined) return known;
+  const term = computeTerm(token);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(token, term);
+  return term;
+}
+
+function computeTerm(token: string): string | null {
   let term = token.toLowerCase().replace(/’/g, "'");
   term = term.replace(/'s$/, '').replace(/'/g, '');
   if (/^\d[\d,]*(\.\d+)?$/.test(term)) return term.replace(/,/g, '');

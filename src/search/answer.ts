@@ -1,7 +1,6 @@
 import type { Embedder } from '../embed/embedder.js';
 import { FootnoteError } from '../errors.js';
 import { analyze } from '../index/analyze.js';
-import { lexicalText } from '../index/build.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { fuseScores, type Candidate } from './fuse.js';
 import { answerability, termCoverage } from './abstain.js';
@@ -82,6 +81,7 @@ export async function answerQuestion(snapshot: IndexSnapshot, embedder: Embedder
   for (const candidate of candidates.slice(0, QUOTE_POOL)) {
     const passage = snapshot.passages[candidate.passage]!;
     const doc = snapshot.documents[passage.doc]!;
+    const sentenceTerms = passage.sentences.map((s) => new Set(analyze(doc.text.slice(s.start, s.end))));
     const choice = chooseSentences({
       text: doc.text,
       sentences: passage.sentences,
@@ -89,7 +89,7 @@ export async function answerQuestion(snapshot: IndexSnapshot, embedder: Embedder
       firstRow: passage.sentenceRow,
       question: vector,
       questionTerms,
-      termsOf: analyze,
+      sentenceTerms,
     });
     const overlaps = quotes.some((q) => q.docId === doc.id && q.start < choice.end && choice.start < q.end);
     if (overlaps) continue;
@@ -106,7 +106,7 @@ export async function answerQuestion(snapshot: IndexSnapshot, embedder: Embedder
       score: round(candidate.fused),
       ...(doc.url && { url: doc.url }),
       passage: candidate.passage,
-      evidence: answerability(candidate.dense, termCoverage(questionTerms, new Set(analyze(lexicalText(doc, passage))), snapshot.lexical.idf)),
+      evidence: answerability(candidate.dense, termCoverage(questionTerms, passageTerms(doc.title, sentenceTerms), snapshot.lexical.idf)),
     });
   }
 
@@ -132,6 +132,13 @@ export function retrieve(snapshot: IndexSnapshot, vector: Float32Array, question
     else byPassage.set(hit.passage, { passage: hit.passage, dense: snapshot.vectors.similarity(vector, hit.passage), lexical: hit.score });
   }
   return fuseScores([...byPassage.values()], denseWeight);
+}
+
+/** The terms BM25 saw for a passage (its title and its sentences), from the sentences' terms. */
+function passageTerms(title: string, sentenceTerms: readonly ReadonlySet<string>[]): Set<string> {
+  const terms = new Set(analyze(title));
+  for (const set of sentenceTerms) for (const term of set) terms.add(term);
+  return terms;
 }
 
 function countNewlines(text: string, end: number): number {

@@ -30,16 +30,17 @@ export function chooseSentences(input: {
   firstRow: number;
   question: Float32Array;
   questionTerms: ReadonlySet<string>;
-  termsOf: (text: string) => string[];
+  /** The analysed terms of each sentence (computed once by the caller, which needs them too). */
+  sentenceTerms: readonly ReadonlySet<string>[];
 }): SentenceChoice {
-  const { text, sentences, sentenceVectors, firstRow, question, questionTerms, termsOf } = input;
+  const { text, sentences, sentenceVectors, firstRow, question, questionTerms, sentenceTerms } = input;
   const dimension = question.length;
   const scores = sentences.map((s, i) => {
     const base = (firstRow + i) * dimension;
     let cosine = 0;
     for (let d = 0; d < dimension; d++) cosine += question[d]! * sentenceVectors[base + d]!;
     cosine /= SENTENCE_SCALE;
-    const terms = new Set(termsOf(text.slice(s.start, s.end)));
+    const terms = sentenceTerms[i]!;
     let shared = 0;
     for (const term of questionTerms) if (terms.has(term)) shared++;
     return cosine + (questionTerms.size ? (TERM_WEIGHT * shared) / questionTerms.size : 0);
