@@ -7,19 +7,10 @@ import { splitSentences } from '../../src/corpus/sentences.js';
 import type { IndexSnapshot } from '../../src/index/snapshot.js';
 import { cachedFootnote, seedIndexedWorkspace, testModel, type TestModel } from '../helpers/footnote.js';
 import { FURNITURE, furnitureIn, lineOf } from '../helpers/quotes.js';
+import { seededRandom } from '../helpers/random.js';
 import { SEED_DOC_IDS, createWorkspace, removeTempDirs, type Workspace } from '../helpers/workspace.js';
 
-/** A small deterministic PRNG (mulberry32), so a failing random case can be reproduced by its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 function expectTrimmedSlice(text: string, span: Span, what: string): void {
   const slice = text.slice(span.start, span.end);

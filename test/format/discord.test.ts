@@ -23,21 +23,12 @@ import type { Answer, Quote } from '../../src/search/answer.js';
 import type { SourceSummary } from '../../src/service.js';
 // Discord's own rules as the e2e stand-in enforces them: an independent second opinion on the limits.
 import { validateMessageBody } from '../e2e/discord-standin/limits.js';
+import { seededRandom } from '../helpers/random.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Seeded random inputs
 
-/** mulberry32: small, fast, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 type Rand = () => number;
 const int = (r: Rand, min: number, max: number) => min + Math.floor(r() * (max - min + 1));
