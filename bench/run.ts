@@ -15,6 +15,7 @@ import { createLogger } from '../src/log.js';
 import { openFootnote } from '../src/service.js';
 import { measureColdStart, type ColdResult } from './cold.js';
 import { ROOT, WORK, largeCorpus, scifactCorpus, scifactSample, scifactSourceDir, seedCorpus, type Corpus } from './corpora.js';
+import type { LangChainIndexRun } from './langchain.js';
 import { ensureIndex, footnoteSciFact, footnoteSeedHit3, indexBytes, measureThroughput, makeConfigFactory, openCached, type BuildRun, type Shared, type ThroughputResult } from './footnote.js';
 import { measureLatency, type LatencyResult } from './latency.js';
 import { readQrels, readQueries, readSeedQuestions, type RetrievalScores } from './metrics.js';
@@ -336,16 +337,8 @@ export interface Hit3 {
   readonly rate: number;
 }
 
-export interface LangChainRow {
-  readonly corpus: string;
-  readonly documents: number;
-  readonly chunks: number;
-  readonly tokens: number;
-  readonly seconds: number;
-  readonly rounds: number[];
-  readonly chunksPerSecond: number;
-  readonly tokensPerSecond: number;
-  readonly meanChunkChars: number;
+/** A LangChain index run as reported (its store left out), with Footnote's figures beside it. */
+export interface LangChainRow extends Omit<LangChainIndexRun, 'store'> {
   readonly batchSize: number;
   /** Footnote's buildIndex seconds on the same corpus in this run, when measured. */
   readonly footnoteSeconds: number | undefined;
