@@ -22,3 +22,11 @@ export function lineAt(doc: Pick<SourceDocument, 'firstLine' | 'linesFollowText'
   }
   return doc.firstLine + lo;
 }
+
+/** 1-based line of `offset` for a single lookup (no line table); see `lineAt` for many. */
+export function lineOf(doc: Pick<SourceDocument, 'text' | 'firstLine' | 'linesFollowText'>, offset: number): number {
+  if (!doc.linesFollowText) return doc.firstLine;
+  let line = doc.firstLine;
+  for (let i = doc.text.indexOf('\n'); i !== -1 && i < offset; i = doc.text.indexOf('\n', i + 1)) line++;
+  return line;
+}

@@ -14,7 +14,6 @@ const PARSERS: Record<string, FormatParser> = {
   '.markdown': parseMarkdown,
   '.jsonl': parseJsonl,
 };
-export const SUPPORTED_EXTENSIONS = Object.keys(PARSERS);
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 export interface Corpus {

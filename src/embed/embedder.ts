@@ -128,9 +128,3 @@ export function normalize(vector: Float32Array): Float32Array {
   for (let d = 0; d < vector.length; d++) vector[d]! /= norm;
   return vector;
 }
-
-export function dot(a: Float32Array, b: Float32Array, bOffset = 0): number {
-  let sum = 0;
-  for (let d = 0; d < a.length; d++) sum += a[d]! * b[bOffset + d]!;
-  return sum;
-}

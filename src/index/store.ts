@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FootnoteError, describeError } from '../errors.js';
-import { loadLexicalIndex, type LexicalIndex } from './lexical.js';
-import { isManifest, type IndexManifest } from './manifest.js';
-import { unpackPassage, packPassage, type IndexSnapshot, type StoredDocument, type StoredPassage } from './snapshot.js';
-import { loadVectorIndex, type VectorIndex } from './vectors.js';
+import { loadLexicalIndex } from './lexical.js';
+import { isManifest } from './manifest.js';
+import { unpackPassage, packPassage, type IndexSnapshot, type StoredDocument } from './snapshot.js';
+import { loadVectorIndex } from './vectors.js';
 
 /**
  * On-disk layout of INDEX_DIR:
@@ -28,14 +28,10 @@ const FILES = {
 } as const;
 const KEEP_VERSIONS = 2;
 
-export interface SnapshotParts {
-  readonly manifest: IndexManifest;
-  readonly documents: readonly StoredDocument[];
-  readonly passages: readonly StoredPassage[];
+/** What a new version is written from: a snapshot (before it has a version name) and its passage vectors. */
+export interface SnapshotParts extends Omit<IndexSnapshot, 'version'> {
+  /** Kept on disk only, for reuse by the next incremental update. */
   readonly passageVectors: Float32Array;
-  readonly sentenceVectors: Int8Array;
-  readonly vectors: VectorIndex;
-  readonly lexical: LexicalIndex;
 }
 
 export interface WriteHooks {

@@ -1,3 +1,4 @@
+import { lineOf } from '../corpus/lines.js';
 import type { Embedder } from '../embed/embedder.js';
 import { FootnoteError } from '../errors.js';
 import { analyze } from '../index/analyze.js';
@@ -93,7 +94,6 @@ export async function answerQuestion(snapshot: IndexSnapshot, embedder: Embedder
     });
     const overlaps = quotes.some((q) => q.docId === doc.id && q.start < choice.end && choice.start < q.end);
     if (overlaps) continue;
-    const lineOf = (offset: number) => (doc.linesFollowText ? doc.firstLine + countNewlines(doc.text, offset) : doc.firstLine);
     quotes.push({
       text: doc.text.slice(choice.start, choice.end),
       docId: doc.id,
@@ -101,8 +101,8 @@ export async function answerQuestion(snapshot: IndexSnapshot, embedder: Embedder
       source: doc.source,
       start: choice.start,
       end: choice.end,
-      lineStart: lineOf(choice.start),
-      lineEnd: lineOf(choice.end - 1),
+      lineStart: lineOf(doc, choice.start),
+      lineEnd: lineOf(doc, choice.end - 1),
       score: round(candidate.fused),
       ...(doc.url && { url: doc.url }),
       passage: candidate.passage,
@@ -139,12 +139,6 @@ function passageTerms(title: string, sentenceTerms: readonly ReadonlySet<string>
   const terms = new Set(analyze(title));
   for (const set of sentenceTerms) for (const term of set) terms.add(term);
   return terms;
-}
-
-function countNewlines(text: string, end: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 function round(x: number): number {

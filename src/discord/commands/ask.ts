@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContex
 import { MAX_QUESTION_LENGTH } from '../../search/answer.js';
 import { askForDiscord, checkRateLimit } from '../answering.js';
 import type { SlashCommand } from '../context.js';
-import { interactionReply, updateReply } from '../reply.js';
+import { updateReply } from '../reply.js';
 
 export const askCommand: SlashCommand = {
   definition: {

@@ -4,7 +4,7 @@ import { escapeMarkdown } from '../../format/markdown.js';
 import type { BuildProgress, BuildReport } from '../../index/build.js';
 import type { SlashCommand } from '../context.js';
 import { isModerator } from '../guards.js';
-import { interactionReply, notice, updateReply } from '../reply.js';
+import { notice, updateReply } from '../reply.js';
 
 const PHASE: Record<BuildProgress['phase'], string> = {
   reading: 'Reading the documents…',
