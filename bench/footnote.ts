@@ -276,7 +276,7 @@ export async function footnoteSciFact(shared: Shared, footnote: Footnote, querie
   return scoreRetrieval(qrels, async (qid) => {
     const query = queries.get(qid)!;
     const vector = await shared.embedder.embedQuery(query);
-    const ranked = retrieve(snapshot, vector, query, DEFAULT_DENSE_WEIGHT, 300);
+    const ranked = retrieve(snapshot, vector, query, DEFAULT_DENSE_WEIGHT);
     return rankDocuments(ranked.map((c) => snapshot.documents[snapshot.passages[c.passage]!.doc]!.id), 100);
   });
 }

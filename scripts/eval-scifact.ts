@@ -2,7 +2,8 @@
  * BEIR SciFact retrieval quality: `npm run eval:scifact`.
  * Indexes ../shared/bench/scifact/corpus.jsonl (5,183 abstracts; the first run embeds them all,
  * ~10 minutes on 2 cores; later runs reuse the index in .scifact/) and scores the 300 test
- * queries: nDCG@10 and Recall@100 for the fused ranking, and for dense and BM25 alone.
+ * queries: nDCG@10 and Recall@100 of the ranking the bot itself uses (the same candidate pool),
+ * fused, and dense and BM25 alone.
  * Options: --bench DIR (default ../shared/bench/scifact), --weights 0.3,0.5,0.6 (dense shares to report).
  */
 import fs from 'node:fs';
@@ -66,7 +67,7 @@ for (const weight of weights) {
   let ndcg = 0;
   let recall = 0;
   for (const [qid, relevant] of qrels) {
-    const ranked = retrieve(snapshot, vectors.get(qid)!, queries.get(qid)!, weight, 300);
+    const ranked = retrieve(snapshot, vectors.get(qid)!, queries.get(qid)!, weight);
     const docs: string[] = [];
     for (const c of ranked) {
       const id = snapshot.documents[snapshot.passages[c.passage]!.doc]!.id;

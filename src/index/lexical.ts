@@ -10,7 +10,7 @@ export interface LexicalHit {
  * per term, the passages containing it and how often, in typed arrays. Written here rather than
  * taken from MiniSearch: MiniSearch builds a match object for every passage that contains any
  * question term, which cost 21 ms per question on SciFact's 22,000 passages (more than the
- * model's pass); this scores into one reused array and takes well under a millisecond.
+ * model's pass); this scores into one reused array and keeps the best with a bounded heap.
  */
 export interface LexicalIndex {
   search(query: string, limit: number): LexicalHit[];
@@ -86,6 +86,8 @@ function wrap(index: Postings): LexicalIndex {
   const total = lengths.length;
   const average = lengths.reduce((a, b) => a + b, 0) / Math.max(1, total) || 1;
   const scores = new Float64Array(total);
+  // BM25's length normalisation depends only on the passage: computed once, not per posting.
+  const lengthNorms = Float64Array.from(lengths, (length) => K1 * (1 - B + (B * length) / average));
   const idfOf = (id: number) => {
     const df = offsets[id + 1]! - offsets[id]!;
     return Math.log(1 + (total - df + 0.5) / (df + 0.5));
@@ -103,22 +105,12 @@ function wrap(index: Postings): LexicalIndex {
           const passage = passages[i]!;
           const tf = counts[i]!;
           if (scores[passage] === 0) touched.push(passage);
-          scores[passage]! += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[passage]!) / average));
+          scores[passage]! += (idf * tf * (K1 + 1)) / (tf + lengthNorms[passage]!);
         }
       }
-      // Only the best `limit` are sorted as objects: a native numeric sort finds the cut-off.
-      let cutoff = -Infinity;
-      if (touched.length > limit) {
-        const values = Float64Array.from(touched, (passage) => scores[passage]!).sort();
-        cutoff = values[values.length - limit]!;
-      }
-      const hits: LexicalHit[] = [];
-      for (const passage of touched) {
-        if (scores[passage]! >= cutoff) hits.push({ passage, score: scores[passage]! });
-        scores[passage] = 0;
-      }
-      hits.sort((a, b) => b.score - a.score || a.passage - b.passage);
-      return hits.slice(0, limit);
+      const best = bestOf(touched, scores, limit);
+      for (const passage of touched) scores[passage] = 0;
+      return best;
     },
     idf(term) {
       const id = terms.get(term);
@@ -133,4 +125,42 @@ function wrap(index: Postings): LexicalIndex {
       lengths: encode(lengths),
     }),
   };
+}
+
+/**
+ * The `limit` best-scoring passages of `touched`, best first (ties: lower passage number first).
+ * A common question term touches thousands of passages; a bounded min-heap keeps the best few
+ * in one pass instead of sorting them all.
+ */
+export function bestOf(touched: readonly number[], scores: Float64Array, limit: number): LexicalHit[] {
+  const heap: number[] = [];
+  // `a` ranks below `b`: lower score, or the same score and a higher passage number.
+  const below = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
+  const siftDown = (i: number) => {
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let worst = i;
+      if (left < heap.length && below(heap[left]!, heap[worst]!)) worst = left;
+      if (right < heap.length && below(heap[right]!, heap[worst]!)) worst = right;
+      if (worst === i) return;
+      [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
+      i = worst;
+    }
+  };
+  for (const passage of touched) {
+    if (heap.length < limit) {
+      heap.push(passage);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!below(heap[i]!, heap[parent]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (limit > 0 && below(heap[0]!, passage)) {
+      heap[0] = passage;
+      siftDown(0);
+    }
+  }
+  return heap.sort((a, b) => (below(a, b) ? 1 : below(b, a) ? -1 : 0)).map((passage) => ({ passage, score: scores[passage]! }));
 }

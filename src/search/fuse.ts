@@ -1,7 +1,12 @@
 export interface Candidate {
   readonly passage: number;
-  /** Cosine similarity between question and passage vectors. */
+  /**
+   * Cosine similarity between question and passage vectors. For a passage only BM25 found, the
+   * lowest cosine among the dense hits: an upper bound on its own (see `retrieve`).
+   */
   readonly dense: number;
+  /** False when `dense` is that bound rather than the passage's own cosine. */
+  readonly denseExact: boolean;
   /** BM25 score, 0 when the passage shares no term with the question. */
   readonly lexical: number;
   /** Combined relevance in [0, 1]. */
@@ -13,10 +18,7 @@ export interface Candidate {
  * dense similarity finds paraphrases, BM25 finds exact names and figures ("FCRL", "$1.8 billion").
  * `denseWeight` is the share of the dense score (see README for how it was chosen).
  */
-export function fuseScores(
-  candidates: readonly { passage: number; dense: number; lexical: number }[],
-  denseWeight: number,
-): Candidate[] {
+export function fuseScores(candidates: readonly Omit<Candidate, 'fused'>[], denseWeight: number): Candidate[] {
   if (candidates.length === 0) return [];
   const scale = (values: number[]) => {
     const min = Math.min(...values);
