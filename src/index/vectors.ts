@@ -8,7 +8,11 @@ export interface VectorHit {
   readonly score: number;
 }
 
-/** HNSW graph parameters: recorded in the manifest, since they shape the index file. */
+/**
+ * HNSW graph parameters: recorded in the manifest, since they shape the index file. `efSearch`
+ * is the least breadth of a search; a search for k neighbours looks at 2k at least, because
+ * at breadth k the graph returns only ~95% of the true 100 nearest on SciFact (99% at 2k).
+ */
 export const HNSW_PARAMS = { m: 16, efConstruction: 200, efSearch: 100 } as const;
 
 /** Approximate nearest neighbours over passage vectors (cosine), labels = passage numbers. */
@@ -35,12 +39,14 @@ export function loadVectorIndex(file: string, dimension: number): VectorIndex {
 }
 
 function wrap(index: InstanceType<typeof HierarchicalNSW>, size: number): VectorIndex {
-  index.setEf(HNSW_PARAMS.efSearch);
+  let ef = 0;
   return {
     size,
     search(query, limit) {
       const k = Math.min(limit, size);
       if (k === 0) return [];
+      const wanted = Math.max(HNSW_PARAMS.efSearch, 2 * k);
+      if (wanted !== ef) index.setEf((ef = wanted));
       const { neighbors, distances } = index.searchKnn(Array.from(query), k);
       return neighbors.map((passage, i) => ({ passage, score: 1 - distances[i]! }));
     },
