@@ -282,3 +282,49 @@ export async function footnoteSciFact(shared: Shared, footnote: Footnote, querie
 }
 
 
+
+export interface BatchSizeResult {
+  readonly corpus: string;
+  readonly passages: number;
+  readonly tokens: number;
+  readonly rounds: number;
+  /** The batch size Footnote uses (EMBED_BATCH_SIZE); `relative` is measured against it. */
+  readonly defaultBatchSize: number;
+  readonly sizes: { batchSize: number; seconds: number; passagesPerSecond: number; relative: number }[];
+}
+
+/**
+ * The raw forward pass over the same `passages` inputs of `corpus` at each batch size, sizes
+ * interleaved within each of `rounds` rounds (median reported), so background drift weighs on
+ * all alike. Footnote's indexing follows the raw pass within a few percent (`measureThroughput`),
+ * so this is where a better batch size would show.
+ */
+export async function measureBatchSizes(shared: Shared, corpus: Corpus, sizes: readonly number[], rounds: number, passages: number): Promise<BatchSizeResult> {
+  const defaultBatchSize = shared.config(corpus.dir, WORK).embedBatchSize;
+  shared.note(`${corpus.name}: preparing inputs for the batch-size sweep…`);
+  const all = inputRows(shared.loaded, await captureInputs(shared, corpus, path.join(WORK, 'tmp', `${corpus.name}-batches`)));
+  // An even spread over the corpus (not its first documents), so the mix of lengths is the corpus's.
+  const step = Math.max(1, all.length / passages);
+  const rows = Array.from({ length: Math.min(passages, all.length) }, (_, i) => all[Math.floor(i * step)]!);
+  const tokens = rows.reduce((n, r) => n + r.length, 0);
+  const batchesBySize = new Map(sizes.map((size) => [size, rawBatches(shared.loaded, rows, size)] as const));
+  await shared.loaded.model(batchesBySize.get(sizes[0]!)![0]! as unknown as Record<string, Tensor>);
+  const timings = new Map<number, number[]>(sizes.map((size) => [size, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const size of sizes) {
+      const seconds = await timedRawPass(shared.loaded, batchesBySize.get(size)!);
+      timings.get(size)!.push(seconds);
+      shared.note(`${corpus.name}, round ${round + 1}/${rounds}: batch ${size}: ${seconds.toFixed(2)} s (${(rows.length / seconds).toFixed(1)} passages/s)`);
+    }
+  }
+  const seconds = new Map(sizes.map((size) => [size, median(timings.get(size)!)] as const));
+  const reference = seconds.get(defaultBatchSize) ?? seconds.get(sizes[0]!)!;
+  return {
+    corpus: corpus.name,
+    passages: rows.length,
+    tokens,
+    rounds,
+    defaultBatchSize,
+    sizes: sizes.map((batchSize) => ({ batchSize, seconds: seconds.get(batchSize)!, passagesPerSecond: rows.length / seconds.get(batchSize)!, relative: reference / seconds.get(batchSize)! })),
+  };
+}

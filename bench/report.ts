@@ -50,6 +50,12 @@ export function renderReport(r: BenchReport): string {
     );
   }
 
+  if (res.batchSizes) {
+    const b = res.batchSizes;
+    out.push('', `Batch size — the raw ONNX forward pass over the same ${int(b.passages)} passages (${int(b.tokens)} tokens) of ${b.corpus} at each size, median of ${b.rounds} interleaved rounds; relative to batch ${b.defaultBatchSize} (EMBED_BATCH_SIZE)`);
+    out.push(table(['batch', 'seconds', 'passages/s', 'relative'], b.sizes.map((x) => [String(x.batchSize), seconds(x.seconds), fixed(x.passagesPerSecond), fixed(x.relative, 2)])));
+  }
+
   if (res.langchain.length) {
     const batch = res.langchain[0]!.batchSize;
     out.push('', `LangChain.js baseline — read, RecursiveCharacterTextSplitter (defaults: 1,000 chars, 200 overlap), HuggingFaceTransformersEmbeddings (same q8 model, CLS, batch ${batch}), HNSWLib, save`);

@@ -16,12 +16,12 @@ import { openFootnote } from '../src/service.js';
 import { measureColdStart, type ColdResult } from './cold.js';
 import { ROOT, WORK, largeCorpus, scifactCorpus, scifactSample, scifactSourceDir, seedCorpus, type Corpus } from './corpora.js';
 import type { LangChainIndexRun } from './langchain.js';
-import { ensureIndex, footnoteSciFact, footnoteSeedHit3, indexBytes, measureThroughput, makeConfigFactory, openCached, type BuildRun, type Shared, type ThroughputResult } from './footnote.js';
+import { ensureIndex, footnoteSciFact, footnoteSeedHit3, indexBytes, measureBatchSizes, measureThroughput, makeConfigFactory, openCached, type BatchSizeResult, type BuildRun, type Shared, type ThroughputResult } from './footnote.js';
 import { measureLatency, type LatencyResult } from './latency.js';
 import { readQrels, readQueries, readSeedQuestions, type RetrievalScores } from './metrics.js';
 import { renderReport } from './report.js';
 
-const PARTS = ['seed', 'scifact', '100k', 'langchain', 'latency', 'cold'] as const;
+const PARTS = ['seed', 'scifact', '100k', 'langchain', 'latency', 'cold', 'batch'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench [-- options]
@@ -34,7 +34,9 @@ const USAGE = `Usage: npm run bench [-- options]
   --lc-batch N         LangChain embedding batch size (default: Footnote's EMBED_BATCH_SIZE, 16;
                        'default' = LangChain's own 512, all batches started at once: ~11 GB RSS on 900 chunks)
   --large N            passages in the large corpus (default 100000)
-  --sample N           passages in the --quick SciFact sample (default 2000)`;
+  --sample N           passages in the --quick SciFact sample (default 2000)
+  --batch-sizes a,b,…  batch sizes for the 'batch' part (default 4,8,16,32,64): the raw forward pass
+                       over 1,000 passages spread over the SciFact sample, 2 rounds`;
 
 interface Options {
   quick: boolean;
@@ -47,6 +49,7 @@ interface Options {
   lcBatch: number | 'default' | undefined;
   large: number;
   sample: number;
+  batchSizes: number[];
 }
 
 function parseOptions(argv: string[]): Options {
@@ -65,7 +68,7 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(USAGE + '\n');
     process.exit(0);
   }
-  const known = new Set(['--quick', '--only', '--runs', '--warmup', '--cold-runs', '--rounds', '--lc-batch', '--large', '--sample']);
+  const known = new Set(['--quick', '--only', '--runs', '--warmup', '--cold-runs', '--rounds', '--lc-batch', '--large', '--sample', '--batch-sizes']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('--')) continue;
@@ -93,6 +96,11 @@ function parseOptions(argv: string[]): Options {
     lcBatch: lc === 'default' ? 'default' : lc === undefined ? undefined : int('--lc-batch', 16),
     large: int('--large', 100_000),
     sample: int('--sample', 2000),
+    batchSizes: (value('--batch-sizes') ?? '4,8,16,32,64').split(',').map((v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--batch-sizes: expected positive integers, got '${v}'`);
+      return n;
+    }),
   };
 }
 
@@ -201,6 +209,14 @@ async function main(): Promise<void> {
     });
   }
 
+  // 1b. The raw forward pass at several batch sizes: where a better EMBED_BATCH_SIZE would show.
+  if (options.parts.has('batch')) {
+    await guard('batch', async () => {
+      const sample = scifactSample(options.sample, judgedDocs, estimator);
+      results.batchSizes = await measureBatchSizes(shared, sample, options.batchSizes, 2, 1000);
+    });
+  }
+
   // 2. The LangChain.js baseline on the same corpora.
   if (options.parts.has('langchain')) {
     await guard('langchain', async () => {
@@ -301,7 +317,7 @@ async function main(): Promise<void> {
     seconds: (performance.now() - started) / 1000,
     mode: options.quick ? 'quick' : 'full',
     parts: [...options.parts],
-    options: { runs: options.runs, warmup: options.warmup, coldRuns: options.coldRuns, rounds: options.rounds, lcBatch: options.lcBatch ?? `EMBED_BATCH_SIZE (${baseConfig.embedBatchSize})`, large: options.large, sample: options.sample },
+    options: { runs: options.runs, warmup: options.warmup, coldRuns: options.coldRuns, rounds: options.rounds, lcBatch: options.lcBatch ?? `EMBED_BATCH_SIZE (${baseConfig.embedBatchSize})`, large: options.large, sample: options.sample, batchSizes: options.batchSizes },
     machine: { ...info, loadAverageAtEnd: os.loadavg() },
     model: {
       id: baseConfig.embedModel,
@@ -353,6 +369,7 @@ export interface Results {
   large?: { corpus: string; description: string; indexDir: string; built?: BuildRun };
   latency: LatencyResult[];
   cold: ColdResult[];
+  batchSizes?: BatchSizeResult;
   errors: { part: string; error: string }[];
 }
 
