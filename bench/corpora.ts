@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packPassages } from '../src/corpus/passages.js';
 import { splitSentences } from '../src/corpus/sentences.js';
+import { seededRandom } from '../test/helpers/random.js';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 export const WORK = path.join(ROOT, '.bench');
@@ -124,18 +125,6 @@ export function scifactSample(target: number, judged: ReadonlySet<string>, est: 
   return { name, dir, description: `SciFact sample: ${chosen.length} abstracts (all ${first.length} judged for the test queries + a fixed pseudo-random rest)`, estimatedPassages: passages, documents: chosen.length };
 }
 
-/** A small deterministic PRNG (mulberry32), so every run generates the same corpus. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const GENERATOR_VERSION = 1;
 
 /**
@@ -190,7 +179,7 @@ export function largeCorpus(target: number, est: PassageEstimator, log: (m: stri
     for (let i = 0; i < prepared.length && passages < target; i++) {
       const p = prepared[i]!;
       if (p.sentences.length < 2) continue;
-      const next = random(copy * 1_000_003 + i);
+      const next = seededRandom(copy * 1_000_003 + i);
       const order = p.sentences.map((_, k) => k);
       for (let k = order.length - 1; k > 0; k--) {
         const j = Math.floor(next() * (k + 1));

@@ -1,4 +1,4 @@
-/** A small deterministic PRNG (mulberry32), so a failing random case can be reproduced by its seed. */
+/** A small deterministic PRNG (mulberry32): a failing random test case can be reproduced by its seed, and the bench generates the same corpus every run. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

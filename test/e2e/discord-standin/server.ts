@@ -668,20 +668,30 @@ export class ApiServer extends EventEmitter {
     const delayMs = performance.now() - handle.dispatchedAtHr;
     const withResponse = query.with_response === 'true';
     const cb: CallbackRecord = { type, data, accepted: false, status: 0, delayMs, receivedAt: record.receivedAt, withResponse, request: record };
-    try {
+    return this.recorded(handle, handle.callbacks, cb, () => {
       const reply = this.applyCallback(handle, type, data, files, withResponse, delayMs);
       cb.accepted = true;
       cb.status = reply.status;
       return reply;
+    });
+  }
+
+  /**
+   * Runs `work` for one recorded interaction request: an API error's status and body go on the
+   * record, and either way the record joins `list` and the handle's waiters are woken, after the
+   * HTTP answer has gone out, so a test awaiting the record sees a settled request.
+   */
+  private recorded<R extends { status: number; error?: ApiErrorBody }>(handle: InteractionHandle, list: R[], rec: R, work: () => Reply): Reply {
+    try {
+      return work();
     } catch (error) {
       if (error instanceof ApiError) {
-        cb.status = error.status;
-        cb.error = error.body;
+        rec.status = error.status;
+        rec.error = error.body;
       }
       throw error;
     } finally {
-      handle.callbacks.push(cb);
-      // Let the HTTP answer go out first, so a test awaiting the callback sees a settled request.
+      list.push(rec);
       setImmediate(() => handle.changed());
     }
   }
@@ -792,7 +802,7 @@ export class ApiServer extends EventEmitter {
   private webhookExecute(ctx: Ctx): Reply {
     const handle = this.webhookHandle(ctx.params);
     const rec = this.webhookRecord(handle, 'followUp', '', ctx);
-    try {
+    return this.recorded(handle, handle.followUps, rec, () => {
       // A follow-up needs an acknowledged interaction.
       if (!handle.acknowledged) throw ERRORS.unknownWebhook();
       const b = this.validateMessage(ctx.body, { mode: 'create', files: ctx.files });
@@ -813,16 +823,7 @@ export class ApiServer extends EventEmitter {
       const wait = ctx.query.wait === 'true';
       rec.status = wait ? 200 : 204;
       return wait ? { status: 200, body: clone(message) } : { status: 204 };
-    } catch (error) {
-      if (error instanceof ApiError) {
-        rec.status = error.status;
-        rec.error = error.body;
-      }
-      throw error;
-    } finally {
-      handle.followUps.push(rec);
-      setImmediate(() => handle.changed());
-    }
+    });
   }
 
   private webhookMessage(method: 'GET' | 'PATCH' | 'DELETE', ctx: Ctx): Reply {
@@ -831,7 +832,7 @@ export class ApiServer extends EventEmitter {
     const kind = method === 'GET' ? 'fetch' : method === 'PATCH' ? 'edit' : 'delete';
     const rec = this.webhookRecord(handle, kind, requested, ctx);
     const list = kind === 'fetch' ? handle.fetches : kind === 'edit' ? handle.edits : handle.deletes;
-    try {
+    return this.recorded(handle, list, rec, () => {
       const id = requested === '@original' ? handle.originalMessageId : requested;
       const ownIds = new Set([handle.originalMessageId, ...handle.followUps.filter((f) => f.accepted).map((f) => f.messageId)]);
       const message = id && ownIds.has(id) ? this.deps.world.messages.get(id) : undefined;
@@ -853,16 +854,7 @@ export class ApiServer extends EventEmitter {
       rec.status = reply.status;
       rec.message = clone(message);
       return reply;
-    } catch (error) {
-      if (error instanceof ApiError) {
-        rec.status = error.status;
-        rec.error = error.body;
-      }
-      throw error;
-    } finally {
-      list.push(rec);
-      setImmediate(() => handle.changed());
-    }
+    });
   }
 }
 
