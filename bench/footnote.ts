@@ -18,6 +18,9 @@ import { openFootnote, type Footnote } from '../src/service.js';
 import { WORK, fingerprint, folderBytes, type Corpus } from './corpora.js';
 import { hitAt3, rankDocuments, scoreRetrieval, type RetrievalScores, type SeedQuestion } from './metrics.js';
 
+/** Footnote embeds every passage as a forward pass of its own (src/embed/embedder.ts): the raw pass beside it does the same. */
+export const FOOTNOTE_BATCH_SIZE = 1;
+
 export interface Shared {
   readonly loaded: LoadedModel;
   /** Embedder on `loaded`: what buildIndex uses here, and what query vectors for nDCG come from. */
@@ -195,7 +198,7 @@ const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.flo
  * index when there is none yet.
  */
 export async function measureThroughput(shared: Shared, corpus: Corpus, rounds: number, passagesHint: number): Promise<ThroughputResult> {
-  const batchSize = shared.config(corpus.dir, WORK).embedBatchSize;
+  const batchSize = FOOTNOTE_BATCH_SIZE;
   const tmp = path.join(WORK, 'tmp', `${corpus.name}-throughput`);
   shared.note(`${corpus.name}: preparing the raw pass's inputs (buildIndex up to embedding)…`);
   const rows = inputRows(shared.loaded, await captureInputs(shared, corpus, tmp));
@@ -300,7 +303,7 @@ export interface BatchSizeResult {
  * so this is where a better batch size would show.
  */
 export async function measureBatchSizes(shared: Shared, corpus: Corpus, sizes: readonly number[], rounds: number, passages: number): Promise<BatchSizeResult> {
-  const defaultBatchSize = shared.config(corpus.dir, WORK).embedBatchSize;
+  const defaultBatchSize = FOOTNOTE_BATCH_SIZE;
   shared.note(`${corpus.name}: preparing inputs for the batch-size sweep…`);
   const all = inputRows(shared.loaded, await captureInputs(shared, corpus, path.join(WORK, 'tmp', `${corpus.name}-batches`)));
   // An even spread over the corpus (not its first documents), so the mix of lengths is the corpus's.

@@ -14,7 +14,6 @@ export interface Config {
   /** Folder holding models in transformers.js layout (`<org>/<name>/…`); unset means the Hugging Face hub. */
   readonly modelDir: string | undefined;
   readonly embedModel: string;
-  readonly embedBatchSize: number;
   readonly passageMaxTokens: number;
   readonly passageOverlapSentences: number;
   readonly maxQuotes: number;
@@ -139,7 +138,6 @@ export function loadConfig(env: Env, projectRoot: string = process.cwd()): Confi
     indexDir: resolve(read.string('INDEX_DIR', '.index')),
     modelDir: modelDir === undefined ? undefined : resolve(modelDir),
     embedModel: read.string('EMBED_MODEL', 'Xenova/bge-small-en-v1.5'),
-    embedBatchSize: read.integer('EMBED_BATCH_SIZE', 16, 1, 256),
     passageMaxTokens: read.integer('PASSAGE_MAX_TOKENS', 128, 32, 510),
     passageOverlapSentences: read.integer('PASSAGE_OVERLAP_SENTENCES', 1, 0, 5),
     maxQuotes: read.integer('MAX_QUOTES', 3, 1, 10),

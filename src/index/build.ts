@@ -109,7 +109,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const prepared = fresh.map((doc) => preparePassages(doc, embedder, config));
     const sequences = prepared.flatMap((p) => p.sequences);
     progress({ phase: 'embedding', done: 0, total: sequences.length });
-    const embedded = await embedder.embedSequences(sequences, config.embedBatchSize, (done) => progress({ phase: 'embedding', done, total: sequences.length }));
+    const embedded = await embedder.embedSequences(sequences, (done) => progress({ phase: 'embedding', done, total: sequences.length }));
 
     progress({ phase: 'indexing', done: 0, total: 1 });
     const assembled = assemble(corpus.documents, previous, oldVectors, new Map(fresh.map((d, i) => [d.id, i])), prepared, embedded, embedder.dimension);

@@ -26,7 +26,6 @@ describe('loadConfig', () => {
       indexDir: '/project/.index',
       modelDir: undefined,
       embedModel: 'Xenova/bge-small-en-v1.5',
-      embedBatchSize: 16,
       passageMaxTokens: 128,
       passageOverlapSentences: 1,
       maxQuotes: 3,
@@ -65,7 +64,7 @@ describe('loadConfig', () => {
         REPLY_IN_THREAD: 'yes',
         MODERATOR_ROLE_IDS: '123456789012345678, 223456789012345678',
         DISCORD_API_URL: 'http://127.0.0.1:8080/api/',
-        EMBED_BATCH_SIZE: '   ',
+        PASSAGE_OVERLAP_SENTENCES: '   ',
       },
       '/project',
     );
@@ -76,7 +75,7 @@ describe('loadConfig', () => {
       maxQuotes: 5,
       answerThreshold: 0.7,
       logLevel: 'debug',
-      embedBatchSize: 16,
+      passageOverlapSentences: 1,
       discord: { replyInThread: true, moderatorRoleIds: ['123456789012345678', '223456789012345678'], apiUrl: 'http://127.0.0.1:8080/api' },
     });
   });
@@ -91,7 +90,7 @@ describe('loadConfig', () => {
     const error = configError({
       MAX_QUOTES: '0',
       PASSAGE_MAX_TOKENS: '1000',
-      EMBED_BATCH_SIZE: '2.5',
+      PASSAGE_OVERLAP_SENTENCES: '2.5',
       ANSWER_THRESHOLD: 'high',
       LOG_LEVEL: 'loud',
       REPLY_IN_THREAD: 'maybe',
@@ -103,7 +102,7 @@ describe('loadConfig', () => {
     for (const line of [
       "MAX_QUOTES: expected an integer 1-10, got '0'",
       "PASSAGE_MAX_TOKENS: expected an integer 32-510, got '1000'",
-      "EMBED_BATCH_SIZE: expected an integer 1-256, got '2.5'",
+      "PASSAGE_OVERLAP_SENTENCES: expected an integer 0-5, got '2.5'",
       "ANSWER_THRESHOLD: expected a number 0-1, got 'high'",
       "LOG_LEVEL: expected one of debug, info, warn, error, silent, got 'loud'",
       "REPLY_IN_THREAD: expected true or false, got 'maybe'",
