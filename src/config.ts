@@ -31,7 +31,8 @@ export interface DiscordConfig {
   readonly moderatorRoleIds: readonly string[];
   readonly replyInThread: boolean;
   readonly questionsPerMinute: number;
-  readonly maxQueuedQuestions: number;
+  /** A question is turned away when the bot expects to take longer than this to answer it. */
+  readonly maxQuestionWaitSeconds: number;
   readonly feedbackFile: string;
 }
 
@@ -151,7 +152,7 @@ export function loadConfig(env: Env, projectRoot: string = process.cwd()): Confi
       moderatorRoleIds: read.snowflakes('MODERATOR_ROLE_IDS'),
       replyInThread: read.boolean('REPLY_IN_THREAD', false),
       questionsPerMinute: read.integer('QUESTIONS_PER_MINUTE', 6, 1, 1000),
-      maxQueuedQuestions: read.integer('MAX_QUEUED_QUESTIONS', 20, 1, 10_000),
+      maxQuestionWaitSeconds: read.integer('MAX_QUESTION_WAIT_SECONDS', 10, 1, 600),
       feedbackFile: resolve(read.string('FEEDBACK_FILE', 'feedback/feedback.jsonl')),
     },
   };

@@ -1,6 +1,6 @@
 import { answerView, type MessageView } from '../format/discord.js';
 import { FootnoteError } from '../errors.js';
-import type { Answer } from '../search/answer.js';
+import { validateQuestion, type Answer } from '../search/answer.js';
 import type { StoredAnswer } from './answerStore.js';
 import type { BotContext } from './context.js';
 import { ids } from './customIds.js';
@@ -9,7 +9,7 @@ import { ids } from './customIds.js';
 const MAX_PAGES = 3;
 
 /** Turns a member away when they ask faster than QUESTIONS_PER_MINUTE allows. */
-export function checkRateLimit(context: BotContext, userId: string): void {
+function checkRateLimit(context: BotContext, userId: string): void {
   const wait = context.limiter.take(userId);
   if (wait > 0) {
     throw new FootnoteError('RATE_LIMITED', `You are asking quickly: please wait ${wait} s before your next question (limit: ${context.config.discord.questionsPerMinute} per minute).`);
@@ -17,14 +17,26 @@ export function checkRateLimit(context: BotContext, userId: string): void {
 }
 
 /**
- * The question flow shared by /ask, mentions and "Find sources": answer through the bounded
- * queue, keep the answer for its buttons, render its first page.
+ * The question flow shared by /ask, mentions and "Find sources". Everything that can turn a
+ * question away is decided here, synchronously, before anything is sent to Discord, so a refusal
+ * costs one reply: the question must be words, the queue must expect to answer it within
+ * MAX_QUESTION_WAIT_SECONDS (checked before the member's rate limit, which a busy bot does not
+ * use up), the member must be within QUESTIONS_PER_MINUTE. The model work starts at once,
+ * while the acknowledgement is on its way; identical questions in flight share one answer. The
+ * promise gives the answer's first page, its answer kept for the buttons; it may be dropped
+ * (an acknowledgement failed) without an unhandled rejection.
  */
-export async function askForDiscord(context: BotContext, question: string, heading?: string): Promise<MessageView> {
+export function takeQuestion(context: BotContext, userId: string, rawQuestion: string, heading?: string): Promise<MessageView> {
+  const question = validateQuestion(rawQuestion);
   const pageSize = context.config.maxQuotes;
-  const answer = await context.queue.run(() => context.footnote.ask(question, { limit: pageSize * MAX_PAGES }));
-  const stored = context.answers.add(answer, pageSize);
-  return answerPage(stored, 0, heading);
+  const limit = pageSize * MAX_PAGES;
+  const key = `${limit}\n${question}`;
+  context.queue.checkRoom(key);
+  checkRateLimit(context, userId);
+  const answer = context.queue.admit(key, () => context.footnote.ask(question, { limit }));
+  const view = answer.then((a) => answerPage(context.answers.add(a, pageSize), 0, heading));
+  view.catch(() => undefined);
+  return view;
 }
 
 export function answerPage(stored: StoredAnswer, page: number, heading?: string): MessageView {

@@ -7,7 +7,7 @@ import { AnswerStore } from './answerStore.js';
 import type { BotContext, Command } from './context.js';
 import { FeedbackStore } from './feedback.js';
 import { handleMention } from './mentions.js';
-import { WorkQueue } from './queue.js';
+import { QuestionQueue } from './queue.js';
 import { RateLimiter } from './rateLimit.js';
 import { COMMANDS } from './registry.js';
 import { NO_MENTIONS } from './reply.js';
@@ -40,7 +40,7 @@ export async function startBot(options: { config: Config; log: Logger; footnote:
     answers: new AnswerStore(),
     feedback: new FeedbackStore(config.discord.feedbackFile),
     limiter: new RateLimiter(config.discord.questionsPerMinute),
-    queue: new WorkQueue(config.discord.maxQueuedQuestions),
+    queue: new QuestionQueue({ maxWaitMs: config.discord.maxQuestionWaitSeconds * 1000 }),
   };
   const client = new Client(clientOptions(config));
   const route = createRouter(context, options.commands ?? COMMANDS);

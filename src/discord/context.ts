@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import type { Footnote } from '../service.js';
 import type { AnswerStore } from './answerStore.js';
 import type { FeedbackStore } from './feedback.js';
-import type { WorkQueue } from './queue.js';
+import type { QuestionQueue } from './queue.js';
 import type { RateLimiter } from './rateLimit.js';
 
 /** What every command may use, injected (never global), so tests can build their own. */
@@ -22,7 +22,7 @@ export interface BotContext {
   readonly answers: AnswerStore;
   readonly feedback: FeedbackStore;
   readonly limiter: RateLimiter;
-  readonly queue: WorkQueue;
+  readonly queue: QuestionQueue;
 }
 
 export interface SlashCommand {

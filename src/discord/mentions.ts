@@ -2,7 +2,7 @@ import type { Message } from 'discord.js';
 import { describeError, isFootnoteError } from '../errors.js';
 import { DISCORD_LIMITS } from '../format/limits.js';
 import { shortenText } from '../format/markdown.js';
-import { askForDiscord, checkRateLimit } from './answering.js';
+import { takeQuestion } from './answering.js';
 import type { BotContext } from './context.js';
 import { messageReply, notice } from './reply.js';
 import { randomBytes } from 'node:crypto';
@@ -20,9 +20,9 @@ export async function handleMention(message: Message, context: BotContext, botId
       await message.reply(messageReply(notice('Ask me a question after the mention, or use /ask. /help explains what I do.')));
       return;
     }
-    checkRateLimit(context, message.author.id);
+    const pending = takeQuestion(context, message.author.id, question);
     if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => undefined);
-    const view = await askForDiscord(context, question);
+    const view = await pending;
     if (context.config.discord.replyInThread && !message.channel.isThread()) {
       const thread = await message.startThread({ name: shortenText(question.replace(/<[@#][!&]?\d+>/g, '').trim() || 'Sources', DISCORD_LIMITS.threadName) });
       await thread.send(messageReply(view));

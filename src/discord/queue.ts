@@ -1,28 +1,126 @@
 import { FootnoteError } from '../errors.js';
 
-/**
- * Bounds the questions waiting for the model. The model runs one pass at a time; without a
- * bound, a burst of questions would pile up promises and memory and answer minutes late.
- * Beyond `maxPending`, a question is turned away at once with BOT_BUSY (the member is told to
- * try again), which keeps the bot responsive to everything else.
- */
-export class WorkQueue {
-  private pending = 0;
-  constructor(private readonly maxPending: number) {}
+export interface QuestionQueueOptions {
+  /** A new question is turned away when its expected wait for an answer exceeds this. */
+  readonly maxWaitMs: number;
+  /** Hard bound on questions held (waiting or running), whatever the estimate says: memory. */
+  readonly maxHeld?: number;
+  /**
+   * Questions handed to the service at once. The embedder runs one forward pass at a time; a
+   * second question in hand lets its search and quote selection overlap the next pass.
+   */
+  readonly concurrency?: number;
+  /** The time one answer is assumed to take until one has been measured. */
+  readonly initialAnswerMs?: number;
+  readonly now?: () => number;
+}
 
-  get size(): number {
-    return this.pending;
+export interface QueueStats {
+  readonly waiting: number;
+  readonly running: number;
+  /** Current estimate of the time one answer takes, in ms (an exponentially weighted mean). */
+  readonly answerMs: number;
+  readonly expectedWaitMs: number;
+}
+
+interface Job {
+  readonly work: () => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  startedAt?: number;
+}
+
+/** Weight of the newest answer time in the mean: about the last ten answers count. */
+const SMOOTHING = 0.2;
+
+const busy = () => new FootnoteError('BOT_BUSY', 'I am answering a lot of questions right now. Please try again in a minute.');
+
+/**
+ * Holds the questions waiting for the model, and admits a new one by the wait it would have,
+ * not by a count: one answer costs ~15 ms of model time, so 200 questions at once are answered
+ * in seconds, while a slow model (a reindex competing for the cores) admits fewer. The wait is
+ * the questions ahead times the recent mean answer time (or the age of the oldest running
+ * question, if the model seems stuck). Identical questions in flight share one answer, at no
+ * extra cost. Admission is synchronous, so a refusal is known before anything goes to Discord.
+ */
+export class QuestionQueue {
+  private readonly waiting: Job[] = [];
+  private readonly running = new Set<Job>();
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private answerMs: number;
+  private readonly maxHeld: number;
+  private readonly concurrency: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: QuestionQueueOptions) {
+    this.maxHeld = options.maxHeld ?? 1000;
+    this.concurrency = options.concurrency ?? 2;
+    this.answerMs = options.initialAnswerMs ?? 100;
+    this.now = options.now ?? (() => performance.now());
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.pending >= this.maxPending) {
-      throw new FootnoteError('BOT_BUSY', 'I am answering a lot of questions right now. Please try again in a minute.');
+  /** Questions held: waiting or being answered. */
+  get size(): number {
+    return this.waiting.length + this.running.size;
+  }
+
+  stats(): QueueStats {
+    return { waiting: this.waiting.length, running: this.running.size, answerMs: this.answerMs, expectedWaitMs: this.expectedWaitMs() };
+  }
+
+  /** How long a new question would wait for its answer, in ms. */
+  expectedWaitMs(): number {
+    let perAnswer = this.answerMs;
+    for (const job of this.running) perAnswer = Math.max(perAnswer, this.now() - job.startedAt!);
+    return ((this.size + 1) * perAnswer) / this.concurrency;
+  }
+
+  /** Throws BOT_BUSY if a question with this key would be turned away now; changes nothing. */
+  checkRoom(key: string): void {
+    if (this.inFlight.has(key)) return;
+    if (this.size >= this.maxHeld || this.expectedWaitMs() > this.options.maxWaitMs) throw busy();
+  }
+
+  /**
+   * Queues `work` under `key` and returns its result; a question whose key is already in flight
+   * gets that question's result instead (`work` is not run). Throws BOT_BUSY synchronously when
+   * there is no room. The returned promise never counts as an unhandled rejection, so a caller
+   * whose acknowledgement failed may drop it.
+   */
+  admit<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const shared = this.inFlight.get(key);
+    if (shared) return shared as Promise<T>;
+    this.checkRoom(key);
+    const result = new Promise<T>((resolve, reject) => {
+      this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    });
+    this.inFlight.set(key, result);
+    result.then(
+      () => this.inFlight.delete(key),
+      () => this.inFlight.delete(key),
+    );
+    this.pump();
+    return result;
+  }
+
+  private pump(): void {
+    while (this.running.size < this.concurrency && this.waiting.length > 0) {
+      const job = this.waiting.shift()!;
+      job.startedAt = this.now();
+      this.running.add(job);
+      void this.start(job);
     }
-    this.pending++;
+  }
+
+  private async start(job: Job): Promise<void> {
     try {
-      return await work();
+      job.resolve(await job.work());
+    } catch (error) {
+      job.reject(error);
     } finally {
-      this.pending--;
+      this.answerMs += SMOOTHING * (this.now() - job.startedAt! - this.answerMs);
+      this.running.delete(job);
+      this.pump();
     }
   }
 }

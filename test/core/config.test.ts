@@ -39,7 +39,7 @@ describe('loadConfig', () => {
         moderatorRoleIds: [],
         replyInThread: false,
         questionsPerMinute: 6,
-        maxQueuedQuestions: 20,
+        maxQuestionWaitSeconds: 10,
         feedbackFile: '/project/feedback/feedback.jsonl',
       },
     });

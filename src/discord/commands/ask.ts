@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, MessageFlags } from 'discord.js';
 import { MAX_QUESTION_LENGTH } from '../../search/answer.js';
-import { askForDiscord, checkRateLimit } from '../answering.js';
+import { takeQuestion } from '../answering.js';
 import type { SlashCommand } from '../context.js';
 import { updateReply } from '../reply.js';
 
@@ -18,8 +18,8 @@ export const askCommand: SlashCommand = {
   async run(interaction, context) {
     const question = interaction.options.getString('question', true);
     const ephemeral = interaction.options.getBoolean('private') ?? false;
-    checkRateLimit(context, interaction.user.id);
+    const view = takeQuestion(context, interaction.user.id, question);
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    await interaction.editReply(updateReply(await askForDiscord(context, question)));
+    await interaction.editReply(updateReply(await view));
   },
 };

@@ -1,5 +1,5 @@
 import { ApplicationCommandType, InteractionContextType } from 'discord.js';
-import { askForDiscord, checkRateLimit } from '../answering.js';
+import { takeQuestion } from '../answering.js';
 import type { MessageCommand } from '../context.js';
 import { interactionReply, notice, updateReply } from '../reply.js';
 
@@ -12,8 +12,8 @@ export const findSourcesCommand: MessageCommand = {
       await interaction.reply(interactionReply(notice('That message has no text to look up.'), true));
       return;
     }
-    checkRateLimit(context, interaction.user.id);
+    const view = takeQuestion(context, interaction.user.id, text, 'Sources for');
     await interaction.deferReply();
-    await interaction.editReply(updateReply(await askForDiscord(context, text, 'Sources for')));
+    await interaction.editReply(updateReply(await view));
   },
 };
