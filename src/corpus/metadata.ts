@@ -4,34 +4,113 @@ import { splitSentences } from './sentences.js';
 
 const TITLE_MAX = 100;
 
+/** The longest link Footnote keeps: it must fit an embed's url and a 1,024-character field whole. */
+export const URL_MAX_LENGTH = 512;
+const METADATA_TEXT_MAX = 256;
+
+/** Metadata read from front matter, a sidecar or a JSONL record, and what was wrong with it. */
+export interface PickedMetadata {
+  readonly metadata: DocumentMetadata;
+  /** One sentence per field that was dropped, e.g. "url ignored: it contains a space …". */
+  readonly problems: string[];
+}
+
 /**
  * Front matter at the very start of a Markdown file: `---`, simple `key: value` lines, `---`.
- * Returns the metadata it names and where the body begins.
+ * Returns the metadata it names, what was wrong with it, and where the body begins.
  */
-export function parseFrontMatter(text: string): { metadata: DocumentMetadata; bodyStart: number } {
+export function parseFrontMatter(text: string): PickedMetadata & { bodyStart: number } {
   const match = text.match(/^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/);
-  if (!match) return { metadata: {}, bodyStart: 0 };
+  if (!match) return { metadata: {}, problems: [], bodyStart: 0 };
   const fields: Record<string, string> = {};
   for (const line of match[1]!.split(/\r?\n/)) {
     const kv = line.match(/^([A-Za-z_][\w-]*)\s*:\s*(.*)$/);
     if (kv) fields[kv[1]!.toLowerCase()] = unquote(kv[2]!.trim());
   }
-  return { metadata: pickMetadata(fields), bodyStart: match[0].length };
+  return { ...pickMetadata(fields), bodyStart: match[0].length };
 }
 
-/** Keeps the known metadata keys that hold a non-empty string. */
-export function pickMetadata(fields: Record<string, unknown>): DocumentMetadata {
+/**
+ * Keeps the known metadata keys that hold a non-empty string, each on one line without control
+ * characters. A url that Discord would refuse is dropped and named in `problems`: one bad link
+ * must never make every answer quoting its document fail.
+ */
+export function pickMetadata(fields: Record<string, unknown>): PickedMetadata {
+  const problems: string[] = [];
   const text = (key: string) => {
     const value = fields[key];
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      problems.push(`${key} ignored: not a string`);
+      return undefined;
+    }
+    const clean = oneLine(String(value));
+    return clean === '' ? undefined : shorten(clean, METADATA_TEXT_MAX);
   };
-  const url = text('url') ?? text('link');
+  const title = text('title');
+  const publisher = text('publisher');
+  const date = text('date');
+  const rawUrl = typeof fields.url === 'string' && fields.url.trim() !== '' ? fields.url : typeof fields.link === 'string' && fields.link.trim() !== '' ? fields.link : undefined;
+  let url: string | undefined;
+  if (rawUrl !== undefined) {
+    const checked = checkUrl(rawUrl);
+    if ('url' in checked) url = checked.url;
+    else problems.push(`url ignored: ${checked.problem} ("${oneLine(rawUrl).slice(0, 80)}${rawUrl.length > 80 ? '…' : ''}"); the document is indexed without a link`);
+  } else if (fields.url !== undefined && fields.url !== null && typeof fields.url !== 'string') {
+    problems.push('url ignored: not a string');
+  }
   return {
-    ...(text('title') && { title: text('title') }),
-    ...(url && /^https?:\/\//i.test(url) && { url }),
-    ...(text('publisher') && { publisher: text('publisher') }),
-    ...(text('date') && { date: text('date') }),
+    metadata: {
+      ...(title && { title }),
+      ...(url && { url }),
+      ...(publisher && { publisher }),
+      ...(date && { date }),
+    },
+    problems,
   };
+}
+
+/** C0 and C1 control characters and the bidirectional overrides that can disguise text. */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A metadata value on one line: controls and line breaks become spaces, runs of white space one space. */
+function oneLine(value: string): string {
+  return value.replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A link Discord accepts and that cannot hide Markdown: http or https, well formed (WHATWG URL),
+ * with a host, no credentials, at most URL_MAX_LENGTH characters, and none of the characters a
+ * URL may not contain (white space, controls, `<>"{}|\^` and backquote), which are also what
+ * would let it close an `<…>` link early or smuggle a masked link in. A URL with non-ASCII
+ * characters is kept in its encoded form (`https://xn--…`, `%C3%A9`).
+ */
+export function checkUrl(raw: string): { url: string } | { problem: string } {
+  const value = raw.trim();
+  if (value.length > URL_MAX_LENGTH) return { problem: `longer than ${URL_MAX_LENGTH} characters` };
+  if (/\s/.test(value)) return { problem: 'not a well-formed URL (it contains a space or line break)' };
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return { problem: 'not a well-formed URL (it contains a control character)' };
+  const bad = /[<>"{}|\\^`]/.exec(value);
+  if (bad) return { problem: `not a well-formed URL (it contains ${bad[0]}, which a URL cannot; percent-encode it)` };
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return { problem: 'not a well-formed URL' };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { problem: `only http and https links are allowed, not ${parsed.protocol.slice(0, 20)}` };
+  if (!/^https?:\/\/[^/?#]/i.test(value) || parsed.hostname === '') return { problem: 'not a well-formed URL (no host name)' };
+  if (parsed.username !== '' || parsed.password !== '') return { problem: 'a link with a user name or password in it is not allowed' };
+  const url = /[^\x21-\x7e]/.test(value) ? parsed.href : value;
+  if (url.length > URL_MAX_LENGTH) return { problem: `longer than ${URL_MAX_LENGTH} characters` };
+  return { url };
+}
+
+/** True for a link the views may put in an embed's url or a message: `checkUrl` keeps it exactly as it is. */
+export function isUsableUrl(url: string | undefined): url is string {
+  if (typeof url !== 'string') return false;
+  const checked = checkUrl(url);
+  return 'url' in checked && checked.url === url;
 }
 
 function unquote(value: string): string {
@@ -65,10 +144,10 @@ function looksLikeHeadline(line: string): boolean {
   return splitSentences(line).length === 1;
 }
 
-function shorten(title: string): string {
-  const clean = title.replace(/\s+/g, ' ').trim();
-  if (clean.length <= TITLE_MAX) return clean;
-  const cut = clean.slice(0, TITLE_MAX - 1);
+function shorten(title: string, max = TITLE_MAX): string {
+  const clean = title.replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max - 1);
   const wordEnd = cut.lastIndexOf(' ');
   return (wordEnd > 40 ? cut.slice(0, wordEnd) : cut).replace(/[\s,;:—–-]+$/, '') + '…';
 }

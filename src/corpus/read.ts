@@ -7,6 +7,8 @@ import { parseMarkdown } from './formats/md.js';
 import { parseTxt } from './formats/txt.js';
 import type { FormatParser } from './formats/types.js';
 import { pickMetadata } from './metadata.js';
+import { decodeText } from './decode.js';
+import { listFiles } from './walk.js';
 
 const PARSERS: Record<string, FormatParser> = {
   '.txt': parseTxt,
@@ -23,8 +25,10 @@ export interface Corpus {
 
 /**
  * Reads every supported file below `corpusDir` (sorted, so ids are stable). A file that cannot be
- * used (empty, binary, not UTF-8, unreadable, or a duplicate id) is listed in `skipped` with the
- * reason and never stops the rest.
+ * used (empty, binary, not UTF-8 or UTF-16, unreadable, a symlink leading out of the corpus, or a
+ * duplicate id) is listed in `skipped` with the reason and never stops the rest. When two
+ * documents share an id, the first in this order is kept: files by path, a JSONL file's records by line,
+ * files reached through symlinks after all the others.
  */
 export async function readCorpus(corpusDir: string, projectRoot: string): Promise<Corpus> {
   const stat = await fs.stat(corpusDir).catch(() => undefined);
@@ -33,10 +37,12 @@ export async function readCorpus(corpusDir: string, projectRoot: string): Promis
   }
   const documents: SourceDocument[] = [];
   const skipped: SkippedSource[] = [];
+  const relative = (absolute: string) => toPosix(path.relative(projectRoot, absolute));
   const seen = new Map<string, string>();
 
-  for (const absolute of await listFiles(corpusDir)) {
-    const source = toPosix(path.relative(projectRoot, absolute));
+  const files = await listFiles(corpusDir, isSupported, (absolute, reason) => skipped.push({ source: relative(absolute), reason }));
+  for (const absolute of files) {
+    const source = relative(absolute);
     const extension = path.extname(absolute).toLowerCase();
     const parse = PARSERS[extension]!;
     const loaded = await loadText(absolute);
@@ -51,30 +57,24 @@ export async function readCorpus(corpusDir: string, projectRoot: string): Promis
     for (const doc of parsed.documents) {
       const other = seen.get(doc.id);
       if (other !== undefined) {
-        skipped.push({ source: doc.source, reason: `duplicate document id '${doc.id}' (already used by ${other})` });
+        skipped.push({ source: citedSource(doc), reason: `duplicate id '${doc.id}': already used by ${other}, which is kept (rename one of them)` });
         continue;
       }
-      seen.set(doc.id, doc.source);
+      seen.set(doc.id, citedSource(doc));
       documents.push(doc);
     }
   }
   return { documents, skipped };
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const absolute = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await listFiles(absolute)));
-    else if (entry.isFile() && PARSERS[path.extname(entry.name).toLowerCase()]) found.push(absolute);
-  }
-  return found;
+/** Where a document is: its file, and for a JSONL record the line (`data.jsonl:7`). */
+function citedSource(doc: SourceDocument): string {
+  return doc.linesFollowText ? doc.source : `${doc.source}:${doc.firstLine}`;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+function isSupported(name: string): boolean {
+  return PARSERS[path.extname(name).toLowerCase()] !== undefined;
+}
 
 async function loadText(file: string): Promise<{ text: string } | { reason: string }> {
   let bytes: Buffer;
@@ -86,21 +86,17 @@ async function loadText(file: string): Promise<{ text: string } | { reason: stri
     const code = (error as NodeJS.ErrnoException).code;
     return { reason: code === 'EACCES' ? 'unreadable (permission denied)' : `unreadable (${code ?? 'error'})` };
   }
-  if (bytes.subarray(0, 8192).includes(0)) return { reason: 'binary file (contains NUL bytes), not text' };
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return { reason: 'not valid UTF-8 text (save it as UTF-8)' };
-  }
-  if (text.replace(/^\uFEFF/, '').trim() === '') return { reason: 'empty file' };
-  return { text };
+  const decoded = decodeText(bytes);
+  if ('reason' in decoded) return decoded;
+  if (decoded.text.replace(/^\uFEFF/, '').trim() === '') return { reason: 'empty file' };
+  return decoded;
 }
 
 /** `notes.txt` may have metadata in `notes.meta.json`: {"title", "url", "publisher", "date"}. */
 async function readSidecar(file: string, extension: string, skipped: SkippedSource[], projectRoot: string): Promise<DocumentMetadata> {
   if (extension === '.jsonl') return {};
   const sidecar = file.slice(0, -extension.length) + '.meta.json';
+  const source = toPosix(path.relative(projectRoot, sidecar));
   let raw: string;
   try {
     raw = await fs.readFile(sidecar, 'utf8');
@@ -108,12 +104,16 @@ async function readSidecar(file: string, extension: string, skipped: SkippedSour
     return {};
   }
   try {
-    const parsed: unknown = JSON.parse(raw);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return pickMetadata(parsed as Record<string, unknown>);
+    const parsed: unknown = JSON.parse(raw.replace(/^\uFEFF/, ''));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const { metadata, problems } = pickMetadata(parsed as Record<string, unknown>);
+      for (const problem of problems) skipped.push({ source, reason: problem });
+      return metadata;
+    }
   } catch {
     /* reported below */
   }
-  skipped.push({ source: toPosix(path.relative(projectRoot, sidecar)), reason: 'metadata ignored: not a JSON object' });
+  skipped.push({ source, reason: 'metadata ignored: not a JSON object' });
   return {};
 }
 

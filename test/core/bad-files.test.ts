@@ -181,8 +181,8 @@ describe('files saved by other editors', () => {
     const { documents, skipped } = await readCorpus(dup.corpusDir, dup.root);
     expect(documents.map((d) => d.id)).toEqual(['notes', 'r']);
     expect(skipped).toEqual([
-      { source: 'corpus/notes.txt', reason: "duplicate document id 'notes' (already used by corpus/notes.md)" },
-      { source: 'corpus/records.jsonl', reason: "duplicate document id 'r' (already used by corpus/records.jsonl)" },
+      { source: 'corpus/notes.txt', reason: "duplicate id 'notes': already used by corpus/notes.md, which is kept (rename one of them)" },
+      { source: 'corpus/records.jsonl:2', reason: "line 2 duplicates id 'r' (first on line 1); only the first is indexed" },
     ]);
   });
 });

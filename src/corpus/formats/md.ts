@@ -4,7 +4,7 @@ import type { FormatParser } from './types.js';
 
 /** A Markdown file is one document; front matter and sidecar supply metadata (sidecar wins). */
 export const parseMarkdown: FormatParser = (file) => {
-  const { metadata, bodyStart } = parseFrontMatter(file.text);
+  const { metadata, problems, bodyStart } = parseFrontMatter(file.text);
   return {
     documents: [
       makeDocument({
@@ -17,6 +17,6 @@ export const parseMarkdown: FormatParser = (file) => {
         fallbackTitle: titleFromPath(file.idBase),
       }),
     ],
-    skipped: [],
+    skipped: problems.map((problem) => ({ source: file.source, reason: `front matter ${problem}` })),
   };
 };
