@@ -18,25 +18,24 @@ function checkRateLimit(context: BotContext, userId: string): void {
 
 /**
  * The question flow shared by /ask, mentions and "Find sources". Everything that can turn a
- * question away is decided here, synchronously, before anything is sent to Discord, so a refusal
- * costs one reply: the question must be words, the queue must expect to answer it within
+ * question away is decided first, before anything is sent to Discord, so a refusal costs one
+ * reply: the question must be words, the queue must expect to answer it within
  * MAX_QUESTION_WAIT_SECONDS (checked before the member's rate limit, which a busy bot does not
- * use up), the member must be within QUESTIONS_PER_MINUTE. The model work starts at once,
- * while the acknowledgement is on its way; identical questions in flight share one answer. The
- * promise gives the answer's first page, its answer kept for the buttons; it may be dropped
- * (an acknowledgement failed) without an unhandled rejection.
+ * use up), the member must be within QUESTIONS_PER_MINUTE. Then `acknowledge` is called (defer,
+ * typing…), and the model work starts once it is sent; identical questions in flight share one
+ * answer. Resolves to the answer's first page, the answer kept for its buttons.
  */
-export function takeQuestion(context: BotContext, userId: string, rawQuestion: string, heading?: string): Promise<MessageView> {
+export async function takeQuestion(context: BotContext, userId: string, rawQuestion: string, acknowledge: () => Promise<unknown>, heading?: string): Promise<MessageView> {
   const question = validateQuestion(rawQuestion);
   const pageSize = context.config.maxQuotes;
   const limit = pageSize * MAX_PAGES;
   const key = `${limit}\n${question}`;
   context.queue.checkRoom(key);
   checkRateLimit(context, userId);
-  const answer = context.queue.admit(key, () => context.footnote.ask(question, { limit }));
-  const view = answer.then((a) => answerPage(context.answers.add(a, pageSize), 0, heading));
-  view.catch(() => undefined);
-  return view;
+  const acknowledged = acknowledge();
+  const answer = context.queue.admit(key, () => context.footnote.ask(question, { limit }), acknowledged);
+  await acknowledged;
+  return answerPage(context.answers.add(await answer, pageSize), 0, heading);
 }
 
 export function answerPage(stored: StoredAnswer, page: number, heading?: string): MessageView {

@@ -20,9 +20,10 @@ export async function handleMention(message: Message, context: BotContext, botId
       await message.reply(messageReply(notice('Ask me a question after the mention, or use /ask. /help explains what I do.')));
       return;
     }
-    const pending = takeQuestion(context, message.author.id, question);
-    if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => undefined);
-    const view = await pending;
+    const typing = async () => {
+      if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => undefined);
+    };
+    const view = await takeQuestion(context, message.author.id, question, typing);
     if (context.config.discord.replyInThread && !message.channel.isThread()) {
       const thread = await message.startThread({ name: shortenText(question.replace(/<[@#][!&]?\d+>/g, '').trim() || 'Sources', DISCORD_LIMITS.threadName) });
       await thread.send(messageReply(view));

@@ -32,6 +32,8 @@ interface Job {
 
 /** Weight of the newest answer time in the mean: about the last ten answers count. */
 const SMOOTHING = 0.2;
+/** An acknowledgement holds the model back at most this long (a request can hang for 15 s). */
+const MAX_HOLD_MS = 1500;
 
 const busy = () => new FootnoteError('BOT_BUSY', 'I am answering a lot of questions right now. Please try again in a minute.');
 
@@ -48,6 +50,8 @@ export class QuestionQueue {
   private readonly running = new Set<Job>();
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private answerMs: number;
+  /** Acknowledgements on their way: while there are any, no new model work starts. */
+  private acknowledging = 0;
   private readonly maxHeld: number;
   private readonly concurrency: number;
   private readonly now: () => number;
@@ -84,13 +88,17 @@ export class QuestionQueue {
   /**
    * Queues `work` under `key` and returns its result; a question whose key is already in flight
    * gets that question's result instead (`work` is not run). Throws BOT_BUSY synchronously when
-   * there is no room. The returned promise never counts as an unhandled rejection, so a caller
-   * whose acknowledgement failed may drop it.
+   * there is no room. The place is taken at once, but no model work starts while `after` (the
+   * question's acknowledgement) or any other acknowledgement is on its way: a forward pass
+   * blocks the thread for its ~15 ms, and in a burst the questions arriving behind must be
+   * acknowledged within Discord's 3 s; answers can wait a little. The returned promise never
+   * counts as an unhandled rejection, so a caller may drop it.
    */
-  admit<T>(key: string, work: () => Promise<T>): Promise<T> {
+  admit<T>(key: string, work: () => Promise<T>, after?: Promise<unknown>): Promise<T> {
     const shared = this.inFlight.get(key);
+    if (!shared) this.checkRoom(key);
+    if (after) this.holdWhile(after);
     if (shared) return shared as Promise<T>;
-    this.checkRoom(key);
     const result = new Promise<T>((resolve, reject) => {
       this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
     });
@@ -104,12 +112,27 @@ export class QuestionQueue {
   }
 
   private pump(): void {
-    while (this.running.size < this.concurrency && this.waiting.length > 0) {
+    while (this.acknowledging === 0 && this.running.size < this.concurrency && this.waiting.length > 0) {
       const job = this.waiting.shift()!;
       job.startedAt = this.now();
       this.running.add(job);
       void this.start(job);
     }
+  }
+
+  private holdWhile(acknowledgement: Promise<unknown>): void {
+    this.acknowledging++;
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      clearTimeout(timer);
+      this.acknowledging--;
+      this.pump();
+    };
+    const timer = setTimeout(release, MAX_HOLD_MS);
+    timer.unref();
+    acknowledgement.then(release, release);
   }
 
   private async start(job: Job): Promise<void> {

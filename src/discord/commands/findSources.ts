@@ -12,8 +12,7 @@ export const findSourcesCommand: MessageCommand = {
       await interaction.reply(interactionReply(notice('That message has no text to look up.'), true));
       return;
     }
-    const view = takeQuestion(context, interaction.user.id, text, 'Sources for');
-    await interaction.deferReply();
-    await interaction.editReply(updateReply(await view));
+    const view = await takeQuestion(context, interaction.user.id, text, () => interaction.deferReply(), 'Sources for');
+    await interaction.editReply(updateReply(view));
   },
 };
