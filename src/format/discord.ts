@@ -1,3 +1,4 @@
+import { isUsableUrl } from '../corpus/metadata.js';
 import type { StoredDocument, StoredPassage } from '../index/snapshot.js';
 import type { Answer, Quote } from '../search/answer.js';
 import type { SourceSummary } from '../service.js';
@@ -8,7 +9,9 @@ import { WORDING, citeLocation, displayText } from './wording.js';
 /**
  * Answers, passages and documents as Discord message bodies (API JSON), pure and within every
  * limit Discord enforces. The discord.js layer only adds `allowedMentions` and flags and sends.
- * Everything from a document or a user is Markdown-escaped.
+ * Everything from a document or a user is Markdown-escaped (titles, quotes, paths, ids,
+ * publisher, date, the question), and a link is only used when it is one Discord accepts (`link`),
+ * so an index built before links were checked cannot make a reply fail either.
  */
 export interface Embed {
   title?: string;
@@ -70,7 +73,7 @@ function quoteEmbeds(quotes: readonly Quote[], closest: boolean): Embed[] {
   const perQuote = Math.floor((L.embedsTotal - overhead - 50) / shown.length);
   return parts.map(({ q, title, cite }, i) => ({
     title,
-    ...(q.url && { url: q.url }),
+    ...link(q.url),
     color: closest ? COLOR.closest : COLOR.answer,
     description: `> ${escapeWithin(displayText(q.text), Math.max(40, Math.min(perQuote, L.embedDescription - 3 - cite.length)))}\n${cite}`,
     ...(i === shown.length - 1 && { footer: { text: footer } }),
@@ -78,7 +81,12 @@ function quoteEmbeds(quotes: readonly Quote[], closest: boolean): Embed[] {
 }
 
 function embedTitle(q: Quote, closest: boolean, max: number = L.embedTitle): string {
-  return shortenText(`${closest ? 'Closest: ' : ''}${q.title}`, Math.min(max, L.embedTitle));
+  return `${closest ? 'Closest: ' : ''}${escapeWithin(q.title, Math.min(max, L.embedTitle) - (closest ? 9 : 0))}`;
+}
+
+/** `{ url }` for an embed when the link is one Discord accepts, else nothing (the title is then plain). */
+function link(url: string | undefined): { url: string } | Record<string, never> {
+  return isUsableUrl(url) ? { url } : {};
 }
 
 /** "— file, lines 4–6", escaped, at most `max` characters: a long path is shortened, never the line numbers. */
@@ -110,8 +118,8 @@ export function passageView(document: StoredDocument, passage: StoredPassage): M
   return {
     embeds: [
       {
-        title: shortenText(document.title, L.embedTitle),
-        ...(document.url && { url: document.url }),
+        title: escapeWithin(document.title, L.embedTitle),
+        ...link(document.url),
         color: COLOR.answer,
         description: `${blockQuote(parts.join(''), L.embedDescription - 1 - location.length)}\n${location}`,
         footer: { text: WORDING.footer },
@@ -128,7 +136,7 @@ export function sourcesView(sources: readonly SourceSummary[], page: number, ids
   const current = Math.min(Math.max(0, page), pages - 1);
   const lines = sources.slice(current * SOURCES_PER_PAGE, (current + 1) * SOURCES_PER_PAGE).map((s, i) => {
     const n = current * SOURCES_PER_PAGE + i + 1;
-    return `**${n}.** ${escapeWithin(s.title, 150)}\n\`${s.id.slice(0, 100).replace(/`/g, "'")}\` · ${s.passages} passages`;
+    return `**${n}.** ${escapeWithin(s.title, 150)}\n\`${s.id.slice(0, 100).replace(/`/g, "'").replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}\` · ${s.passages} passages`;
   });
   return {
     embeds: [
@@ -174,9 +182,10 @@ export function documentView(doc: StoredDocument, page: number, ids: { previous:
     { name: 'Passages', value: String(doc.passageCount), inline: true },
     ...(doc.publisher ? [{ name: 'Publisher', value: escapeWithin(doc.publisher, 400), inline: true }] : []),
     ...(doc.date ? [{ name: 'Date', value: escapeWithin(doc.date, 400), inline: true }] : []),
-    ...(doc.url ? [{ name: 'Link', value: `<${doc.url.slice(0, 1000)}>`, inline: false }] : []),
+    // Inside <…> Discord reads nothing as Markdown, and a usable link has no '>' to close it early.
+    ...(isUsableUrl(doc.url) ? [{ name: 'Link', value: `<${doc.url}>`, inline: false }] : []),
   ];
-  const title = shortenText(doc.title, L.embedTitle);
+  const title = escapeWithin(doc.title, L.embedTitle);
   const footer = `Page ${current + 1} of ${pages.length}`;
   const room = L.embedsTotal - title.length - footer.length - fields.reduce((n, f) => n + f.name.length + f.value.length, 0) - 10;
   const body = blockQuote(pages[current]!.replace(/[ \t\u00a0]+/g, ' ').replace(/\n{2,}/g, '\n'), Math.min(L.embedDescription, room));
@@ -184,7 +193,7 @@ export function documentView(doc: StoredDocument, page: number, ids: { previous:
     embeds: [
       {
         title,
-        ...(doc.url && { url: doc.url }),
+        ...link(doc.url),
         color: COLOR.info,
         description: body,
         fields,

@@ -1,14 +1,18 @@
 /**
  * Backslash-escapes everything Discord would read as Markdown, a mention, or a masked link, so a
- * document can neither format a reply nor hide a link in it. Removing the backslashes gives the
- * text back exactly.
+ * document can neither format a reply nor hide a link in it: emphasis, spoilers, code, quotes,
+ * headings and subtext, links, mentions, and list markers at the start of a line ("1. ", "+ ").
+ * Removing the backslashes gives the text back exactly.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\*_~`|><#\-[\]()@]/g, '\\$&');
+  return text
+    .replace(/[\\*_~`|><#\-[\]()@]/g, '\\$&')
+    .replace(/(^|\n)([ \t]*\d+)\.(?=[ \t])/g, '$1$2\\.')
+    .replace(/(^|\n)([ \t]*)\+(?=[ \t])/g, '$1$2\\+');
 }
 
 export function unescapeMarkdown(text: string): string {
-  return text.replace(/\\([\\*_~`|><#\-[\]()@])/g, '$1');
+  return text.replace(/\\([\\*_~`|><#\-[\]()@.+])/g, '$1');
 }
 
 /**

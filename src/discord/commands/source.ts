@@ -1,7 +1,8 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord.js';
+import { FootnoteError } from '../../errors.js';
 import { documentView } from '../../format/discord.js';
 import { DISCORD_LIMITS } from '../../format/limits.js';
-import { shortenText } from '../../format/markdown.js';
+import { escapeWithin, shortenText } from '../../format/markdown.js';
 import type { SlashCommand } from '../context.js';
 import { ids } from '../customIds.js';
 import { interactionReply } from '../reply.js';
@@ -15,7 +16,12 @@ export const sourceCommand: SlashCommand = {
     options: [{ name: 'document', description: 'Start typing a title or id', type: ApplicationCommandOptionType.String, required: true, autocomplete: true }],
   },
   async run(interaction, context) {
-    const doc = context.footnote.document(interaction.options.getString('document', true));
+    const typed = interaction.options.getString('document', true);
+    // What the member typed is echoed escaped and short: it may be Markdown, a link, or 6,000 characters.
+    if (!context.footnote.sources().some((s) => s.id === typed)) {
+      throw new FootnoteError('DOCUMENT_NOT_FOUND', `There is no document with the id '${escapeWithin(typed, 200)}'. /sources lists them.`);
+    }
+    const doc = context.footnote.document(typed);
     await interaction.reply(interactionReply(documentView(doc, 0, { previous: ids.document(doc.id, 0, 'prev'), next: ids.document(doc.id, 0, 'next') }), true));
   },
   async autocomplete(interaction, context) {

@@ -123,6 +123,27 @@ function checkString(
   }
 }
 
+/** A URL in an embed: Discord refuses any scheme but http(s) and anything its parser cannot read (a space, say). */
+function checkUrl(errors: FormError[], value: unknown, path: FormError['path']): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string') {
+    errors.push({ path, code: 'BASE_TYPE_STRING', message: 'Could not interpret value as string.' });
+    return;
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1] ?? '';
+  if (!['http', 'https'].includes(scheme.toLowerCase())) {
+    errors.push({ path, code: 'URL_TYPE_INVALID_SCHEME', message: `Scheme "${scheme}" is not supported. Scheme must be one of ('http', 'https').` });
+    return;
+  }
+  let wellFormed = !/[\s\u0000-\u001f\u007f]/.test(value);
+  try {
+    if (new URL(value).hostname === '' || !/^https?:\/\/[^/?#]/i.test(value)) wellFormed = false;
+  } catch {
+    wellFormed = false;
+  }
+  if (!wellFormed) errors.push({ path, code: 'URL_TYPE_INVALID_URL', message: 'Not a well formed URL.' });
+}
+
 const len = (value: unknown): number => (typeof value === 'string' ? value.length : 0);
 
 /** Embeds: per-field limits, at most 25 fields, at most 10 embeds, at most 6000 characters over all of them. */
@@ -141,6 +162,8 @@ export function validateEmbeds(embeds: unknown, errors: FormError[]): void {
       return;
     }
     checkString(errors, embed.title, ['embeds', i, 'title'], L.title);
+    checkUrl(errors, embed.url, ['embeds', i, 'url']);
+    for (const part of ['author', 'image', 'thumbnail'] as const) if (isDict(embed[part])) checkUrl(errors, embed[part].url, ['embeds', i, part, 'url']);
     checkString(errors, embed.description, ['embeds', i, 'description'], L.description);
     total += len(embed.title) + len(embed.description);
     if (isDict(embed.footer)) {
