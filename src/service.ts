@@ -117,7 +117,7 @@ async function openSnapshot(config: Config, embedder: Embedder, profile: ModelPr
     if (mismatch.length === 0) return snapshot;
     reason = `the index was built with other settings: ${mismatch.join('; ')}`;
   } catch (error) {
-    if (!isFootnoteError(error, 'INDEX_MISSING') && !isFootnoteError(error, 'INDEX_CORRUPT')) throw error;
+    if (!isFootnoteError(error, 'INDEX_MISSING') && !isFootnoteError(error, 'INDEX_CORRUPT') && !isFootnoteError(error, 'INDEX_OUTDATED')) throw error;
     reason = isFootnoteError(error, 'INDEX_MISSING') ? 'there is no index yet' : describeError(error);
   }
   log.info(`Building the index: ${reason}.`);

@@ -1,7 +1,10 @@
 import { HNSW_PARAMS } from './vectors.js';
 
-/** Bump when the files of a snapshot change shape: older snapshots are then rebuilt, not misread. */
-export const FORMAT_VERSION = 2;
+/**
+ * Bump when the files of a snapshot change shape: older snapshots are then rebuilt, not misread.
+ * 3: the manifest records the size and SHA-256 of every data file (`files`).
+ */
+export const FORMAT_VERSION = 3;
 
 /** Everything that decides what the vectors and passages of an index mean. */
 export interface IndexSettings {
@@ -21,6 +24,17 @@ export interface IndexManifest extends IndexSettings {
   readonly sentenceCount: number;
   /** Document id → content hash, for incremental updates. */
   readonly documents: Readonly<Record<string, string>>;
+  /**
+   * File name → what was on disk when the version was written, checked before the file is read.
+   * Added by writeSnapshot (so absent from a manifest being built) and by every Footnote since format 3.
+   */
+  readonly files?: Readonly<Record<string, FileDigest>>;
+}
+
+/** A data file of a version as written: its size and the SHA-256 of its bytes (hex). */
+export interface FileDigest {
+  readonly bytes: number;
+  readonly sha256: string;
 }
 
 /** Why an index built with `stored` settings cannot serve `wanted` ones; empty when it can. */
@@ -51,6 +65,23 @@ export function isManifest(value: unknown): value is IndexManifest {
     typeof m.passageCount === 'number' &&
     typeof m.sentenceCount === 'number' &&
     !!m.documents &&
-    typeof m.documents === 'object'
+    typeof m.documents === 'object' &&
+    (m.files === undefined || isFileDigests(m.files))
   );
+}
+
+function isFileDigests(value: unknown): value is Record<string, FileDigest> {
+  if (!value || typeof value !== 'object') return false;
+  return Object.values(value).every((d: unknown) => {
+    const digest = d as Partial<FileDigest> | null;
+    return !!digest && Number.isSafeInteger(digest.bytes) && typeof digest.sha256 === 'string' && /^[0-9a-f]{64}$/.test(digest.sha256);
+  });
+}
+
+/** Why a file on disk is not the one the manifest recorded, or undefined when it is. */
+export function digestMismatch(recorded: FileDigest | undefined, found: FileDigest): string | undefined {
+  if (!recorded) return 'no checksum recorded in the manifest';
+  if (found.bytes !== recorded.bytes) return `${found.bytes} bytes, the manifest records ${recorded.bytes} (file ${found.bytes < recorded.bytes ? 'truncated' : 'damaged'})`;
+  if (found.sha256 !== recorded.sha256) return 'checksum mismatch (file damaged)';
+  return undefined;
 }
