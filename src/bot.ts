@@ -1,10 +1,18 @@
-import { startBot } from './discord/client.js';
-import { loadEnvironment } from './environment.js';
-import { describeError, isFootnoteError } from './errors.js';
+import { startBot, type RunningBot } from './discord/client.js';
+import { loadEnvironment, reportFatal } from './environment.js';
+import { errorDetails } from './errors.js';
+import type { Logger } from './log.js';
+import { botPaths, checkPaths } from './paths.js';
 import { openFootnote } from './service.js';
 import { createProgressBar } from './cli/progress.js';
 
-/** `npm start`: load the model and index once, then answer on Discord until SIGINT/SIGTERM. */
+/** Signals that mean "stop": from a terminal (INT, HUP), a process manager or container (TERM). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** A stop that takes longer than this (a hung connection) exits anyway. */
+const STOP_TIMEOUT_MS = 5_000;
+const PARENT_CHECK_MS = 1_000;
+
+/** `npm start`: load the model and index once, then answer on Discord until told to stop. */
 async function main(): Promise<void> {
   const { config, log } = loadEnvironment();
   if (!config.discord.token) {
@@ -17,24 +25,56 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  process.on('unhandledRejection', (error) => log.error('unhandled rejection', { error: describeError(error) }));
+  checkPaths(botPaths(config));
+  const stopper = stopOnSignals(log);
+  process.on('unhandledRejection', (error) => log.error('unhandled rejection', errorDetails(error)));
   const bar = createProgressBar();
   const footnote = await openFootnote({ config, log, onProgress: (p) => bar.update(p), reindexInWorker: true });
   bar.done();
-  const bot = await startBot({ config, log, footnote });
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal}: disconnecting`);
-    await bot.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopper.attach(await startBot({ config, log, footnote }));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(isFootnoteError(error) ? `${error.message}\n` : `Could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+/**
+ * Stops cleanly (the gateway connection closed, then exit 0) on any stop signal, and when the
+ * process that started the bot is gone. Under `npm start`, npm is what a process manager watches
+ * and signals; if it dies without passing the signal on, the bot would otherwise answer on as an
+ * orphan. Installed before the model loads, so a stop during start-up is honoured too.
+ */
+function stopOnSignals(log: Logger): { attach(bot: RunningBot): void } {
+  let bot: RunningBot | undefined;
+  let stopping = false;
+  const stop = async (reason: string) => {
+    // A terminal's Ctrl+C reaches npm and the bot, and npm passes it on: repeats are expected.
+    if (stopping) return;
+    stopping = true;
+    log.info(`${reason}: disconnecting`);
+    setTimeout(() => {
+      log.warn(`still disconnecting after ${STOP_TIMEOUT_MS / 1000} s: exiting anyway`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
+    try {
+      await bot?.stop();
+    } catch (error) {
+      log.warn('disconnecting failed', errorDetails(error));
+    }
+    process.exit(0);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, () => void stop(signal));
+
+  // npm sets npm_lifecycle_event for the scripts it runs. Without npm (node directly, systemd,
+  // nohup), a new parent is no reason to stop.
+  if (process.env.npm_lifecycle_event !== undefined) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) void stop(`the parent process (${parent}, npm) has exited`);
+    }, PARENT_CHECK_MS).unref();
+  }
+  return {
+    attach(running) {
+      bot = running;
+      if (stopping) void running.stop().then(() => process.exit(0));
+    },
+  };
+}
+
+main().catch((error: unknown) => reportFatal(error, 'Could not start'));

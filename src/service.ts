@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { loadModel } from './embed/model.js';
 import type { ModelProfile } from './embed/models.js';
-import { FootnoteError, isFootnoteError, describeError } from './errors.js';
+import { FootnoteError, isFootnoteError, describeError, fileSystemProblem } from './errors.js';
 import { buildIndex, indexSettings, type BuildProgress, type BuildReport } from './index/build.js';
 import { buildIndexInWorker } from './index/buildInWorker.js';
 import { settingsMismatch } from './index/manifest.js';
@@ -85,6 +85,8 @@ export async function openFootnote({ config, log, onProgress, reindexInWorker = 
       })();
       try {
         return await running;
+      } catch (error) {
+        throw indexWriteError(error, config.indexDir);
       } finally {
         running = undefined;
       }
@@ -121,7 +123,20 @@ async function openSnapshot(config: Config, embedder: Embedder, profile: ModelPr
     reason = isFootnoteError(error, 'INDEX_MISSING') ? 'there is no index yet' : describeError(error);
   }
   log.info(`Building the index: ${reason}.`);
-  const report = await buildIndex({ config, embedder, profile, log, ...(onProgress && { onProgress }) });
+  const report = await buildIndex({ config, embedder, profile, log, ...(onProgress && { onProgress }) }).catch((error: unknown) => {
+    throw indexWriteError(error, config.indexDir);
+  });
   log.info(`Indexed ${report.documents} documents (${report.passages} passages) in ${report.seconds.toFixed(1)} s.`);
   return (await loadSnapshot(config.indexDir)).snapshot;
+}
+
+/**
+ * A build that failed because of the disk (full, read-only, no permission) says so and names
+ * INDEX_DIR, instead of surfacing as a bug; the version being served is untouched either way.
+ */
+function indexWriteError(error: unknown, indexDir: string): unknown {
+  const problem = isFootnoteError(error) ? undefined : fileSystemProblem(error);
+  if (problem === undefined) return error;
+  const at = (error as NodeJS.ErrnoException).path;
+  return new FootnoteError('INDEX_WRITE_FAILED', `Could not write the index in ${indexDir} (INDEX_DIR): ${problem}${at ? ` (${at})` : ''}.`, { cause: error });
 }

@@ -1,12 +1,12 @@
-import readline from 'node:readline';
 import { readCorpus } from '../corpus/read.js';
-import { loadEnvironment } from '../environment.js';
-import { isFootnoteError, describeError } from '../errors.js';
+import { loadEnvironment, reportFatal } from '../environment.js';
+import { describeError, errorDetails, fatalMessage, isFootnoteError } from '../errors.js';
 import { answerToJson } from '../format/json.js';
 import { answerToText, sourcesToText } from '../format/text.js';
 import type { BuildReport } from '../index/build.js';
 import { planUpdate } from '../index/plan.js';
 import type { Logger } from '../log.js';
+import { checkPaths, commandPaths } from '../paths.js';
 import { openFootnote, type Footnote } from '../service.js';
 import { createProgressBar } from './progress.js';
 
@@ -26,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   const { config, log } = loadEnvironment();
+  if (command === 'ask' || command === 'index' || command === 'sources') checkPaths(commandPaths(config, command === 'index'));
   const bar = createProgressBar();
   const open = () => openFootnote({ config, log, onProgress: (p) => bar.update(p) }).finally(() => bar.done());
 
@@ -34,15 +35,17 @@ async function main(argv: string[]): Promise<number> {
       const footnote = await open();
       await warnIfStale(footnote, log);
       const json = flags.has('--json');
-      if (words.length > 0) return printAnswer(footnote, words.join(' '), json);
+      if (words.length > 0) return printAnswer(footnote, words.join(' '), json, log);
       if (process.stdin.isTTY) {
         process.stderr.write(USAGE + '\n');
         return 2;
       }
       let failures = 0;
-      for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-        if (line.trim() === '') continue;
-        failures += await printAnswer(footnote, line, json);
+      for await (const line of stdinLines(process.stdin)) {
+        // With --json, every line gets its line of output, so answers can be matched to questions
+        // by position; an unusable one (blank included) gets an error object.
+        if (!json && line.trim() === '') continue;
+        failures += line.length > MAX_LINE_CHARS ? printTooLong(line, json) : await printAnswer(footnote, line, json, log);
       }
       return failures > 0 ? 1 : 0;
     }
@@ -63,18 +66,66 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Prints one answer; a question that cannot be asked is reported in the same place, so stdin order is kept. */
-async function printAnswer(footnote: Footnote, question: string, json: boolean): Promise<number> {
+/**
+ * Prints one answer. A question that cannot be asked is reported in the same place, so stdin
+ * order is kept; so is a question that failed unexpectedly (the details go to the log), so that
+ * one bad line cannot cost the answers to the rest.
+ */
+async function printAnswer(footnote: Footnote, question: string, json: boolean, log: Logger): Promise<number> {
   try {
     const answer = await footnote.ask(question);
     process.stdout.write((json ? JSON.stringify(answerToJson(answer)) : answerToText(answer)) + '\n');
     return 0;
   } catch (error) {
-    if (!isFootnoteError(error, 'QUESTION_INVALID')) throw error;
-    if (json) process.stdout.write(JSON.stringify({ question, answered: false, quotes: [], error: error.message }) + '\n');
-    else process.stderr.write(error.message + '\n');
+    if (!isFootnoteError(error)) log.error('could not answer a question', { question: question.slice(0, 200), ...errorDetails(error) });
+    const message = isFootnoteError(error) ? error.message : fatalMessage(error, 'Could not answer this question');
+    if (json) process.stdout.write(JSON.stringify({ question, answered: false, quotes: [], error: message }) + '\n');
+    else process.stderr.write(message + '\n');
     return 1;
   }
+}
+
+/** Longer lines are not passed on as questions (they are far over the question limit anyway). */
+const MAX_LINE_CHARS = 100_000;
+
+/**
+ * The lines of `input`, split at "\n" only: a lone "\r" is part of its line (readline would end a
+ * line there and turn one question into two). One "\r" before the "\n" of a CRLF file is dropped.
+ * A last line without "\n" counts; the empty string after a final "\n" does not. A line longer
+ * than MAX_LINE_CHARS is not kept whole: it comes out cut, one character over the limit.
+ */
+async function* stdinLines(input: AsyncIterable<string | Buffer> & { setEncoding?(encoding: BufferEncoding): unknown }): AsyncGenerator<string> {
+  input.setEncoding?.('utf8');
+  let line = '';
+  let overlong = false;
+  const finish = () => {
+    const done = line.endsWith('\r') ? line.slice(0, -1) : line;
+    line = '';
+    overlong = false;
+    return done;
+  };
+  for await (const chunk of input) {
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    let from = 0;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', from)) {
+      if (!overlong) line += text.slice(from, at);
+      yield finish().slice(0, MAX_LINE_CHARS + 1);
+      from = at + 1;
+    }
+    if (!overlong) line += text.slice(from);
+    if (line.length > MAX_LINE_CHARS + 1) {
+      line = line.slice(0, MAX_LINE_CHARS + 1);
+      overlong = true;
+    }
+  }
+  if (line !== '') yield finish().slice(0, MAX_LINE_CHARS + 1);
+}
+
+function printTooLong(line: string, json: boolean): number {
+  const message = `That line is over ${MAX_LINE_CHARS} characters long; please ask a shorter question.`;
+  if (json) process.stdout.write(JSON.stringify({ question: `${line.slice(0, 200)}…`, answered: false, quotes: [], error: message }) + '\n');
+  else process.stderr.write(message + '\n');
+  return 1;
 }
 
 export function reportToText(r: BuildReport): string {
@@ -107,9 +158,5 @@ async function warnIfStale(footnote: Footnote, log: Logger): Promise<void> {
 
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
-  (error: unknown) => {
-    if (isFootnoteError(error)) process.stderr.write(`${error.message}\n`);
-    else process.stderr.write(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
+  (error: unknown) => reportFatal(error, 'Could not run the command'),
 );

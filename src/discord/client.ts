@@ -6,6 +6,7 @@ import type { Footnote } from '../service.js';
 import { AnswerStore } from './answerStore.js';
 import type { BotContext, Command } from './context.js';
 import { FeedbackStore } from './feedback.js';
+import { logIn } from './login.js';
 import { handleMention } from './mentions.js';
 import { QuestionQueue } from './queue.js';
 import { RateLimiter } from './rateLimit.js';
@@ -49,10 +50,8 @@ export async function startBot(options: { config: Config; log: Logger; footnote:
   client.on(Events.MessageCreate, (message) => void handleMention(message, context, client.user!.id));
   client.on(Events.Error, (error) => log.error('discord client error', { error: describeError(error) }));
   client.on(Events.Warn, (message) => log.warn(message));
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
 
-  await client.login(config.discord.token);
-  await ready;
+  await logIn(client, config);
   log.info('connected to Discord', { user: client.user?.tag, guilds: client.guilds.cache.size, documents: footnote.snapshot.documents.length });
   return {
     client,

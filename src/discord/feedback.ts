@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { FootnoteError, fileSystemProblem } from '../errors.js';
+import { createFolder } from '../paths.js';
 import type { StoredAnswer } from './answerStore.js';
 
 export interface FeedbackRecord {
@@ -30,21 +32,37 @@ export class FeedbackStore {
       quotes: quotes.map((q) => ({ docId: q.docId, source: q.source, start: q.start, end: q.end, lineStart: q.lineStart, lineEnd: q.lineEnd })),
       user: createHash('sha256').update(this.saltValue()).update(userId).digest('hex').slice(0, 16),
     };
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+    try {
+      createFolder(path.dirname(this.file));
+      fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+    } catch (error) {
+      throw this.writeFailed(error);
+    }
     return record;
+  }
+
+  /** A vote that cannot be stored is the disk's problem, said plainly (the answer itself is unaffected). */
+  private writeFailed(error: unknown): unknown {
+    if (error instanceof FootnoteError) return error;
+    const problem = fileSystemProblem(error);
+    if (problem === undefined) return error;
+    return new FootnoteError('FEEDBACK_WRITE_FAILED', `Sorry, your vote could not be saved: ${problem} (FEEDBACK_FILE ${this.file}). Please tell a moderator.`, { cause: error });
   }
 
   private saltValue(): string {
     if (this.salt) return this.salt;
     const file = path.join(path.dirname(this.file), '.salt');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
     try {
-      fs.writeFileSync(file, randomBytes(16).toString('hex'), { flag: 'wx', mode: 0o600 });
-    } catch {
-      /* it exists already */
+      createFolder(path.dirname(file));
+      try {
+        fs.writeFileSync(file, randomBytes(16).toString('hex'), { flag: 'wx', mode: 0o600 });
+      } catch (error) {
+        if (!fs.existsSync(file)) throw error; // else it was made before
+      }
+      this.salt = fs.readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw this.writeFailed(error);
     }
-    this.salt = fs.readFileSync(file, 'utf8').trim();
     return this.salt;
   }
 }

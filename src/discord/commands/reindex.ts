@@ -47,7 +47,7 @@ export const reindexCommand: SlashCommand = {
       context.log.info('reindex finished', { added: report.added.length, changed: report.changed.length, removed: report.removed.length, seconds: report.seconds });
     } catch (error) {
       if (!isFootnoteError(error)) throw error;
-      result = `Reindex failed: ${error.message}\nI keep answering from the previous index.`;
+      result = `Reindex failed: ${error.message}\nThe previous index is still served: answers are unchanged.`;
     }
     await editing;
     await interaction.editReply(updateReply(notice(result.slice(0, 2000))));
