@@ -58,6 +58,7 @@ export function settingsMismatch(stored: IndexSettings, wanted: IndexSettings): 
 export function isManifest(value: unknown): value is IndexManifest {
   if (!value || typeof value !== 'object') return false;
   const m = value as Record<string, unknown>;
+  const hnsw = m.hnsw as Partial<IndexSettings['hnsw']> | undefined;
   return (
     typeof m.formatVersion === 'number' &&
     typeof m.modelId === 'string' &&
@@ -66,6 +67,8 @@ export function isManifest(value: unknown): value is IndexManifest {
     typeof m.sentenceCount === 'number' &&
     !!m.documents &&
     typeof m.documents === 'object' &&
+    typeof hnsw?.m === 'number' &&
+    typeof hnsw.efConstruction === 'number' &&
     (m.files === undefined || isFileDigests(m.files))
   );
 }

@@ -143,6 +143,15 @@ describe('REGRESSION: damage in any other file of a version is caught before it 
     });
   }
 
+  it('GIVEN a current manifest that says another vector dimension (files intact) THEN hnswlib is never given the file: its header does not match, and the previous version is served', async () => {
+    const { ws, older, current } = await twoVersions();
+    const file = path.join(ws.indexDir, current, 'manifest.json');
+    fs.writeFileSync(file, JSON.stringify({ ...(JSON.parse(fs.readFileSync(file, 'utf8')) as object), dimension: 768 }));
+    const { snapshot, warnings } = await loadSnapshot(ws.indexDir);
+    expect(snapshot.version).toBe(older);
+    expect(warnings[0]).toContain(`index version ${current} could not be loaded: vectors.hnsw: not the index the manifest describes (header field size_data_per_element is`);
+  });
+
   it('REGRESSION: damage in the current passage-vectors.f32 (read only for reuse) THEN the next incremental update re-embeds instead of carrying the damage into the new version', async () => {
     const { ws, current } = await twoVersions();
     overwriteMiddle(path.join(ws.indexDir, current, 'passage-vectors.f32'));
