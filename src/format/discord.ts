@@ -81,7 +81,8 @@ function quoteEmbeds(quotes: readonly Quote[], closest: boolean): Embed[] {
 }
 
 function embedTitle(q: Quote, closest: boolean, max: number = L.embedTitle): string {
-  return `${closest ? 'Closest: ' : ''}${escapeWithin(q.title, Math.min(max, L.embedTitle) - (closest ? 9 : 0))}`;
+  const label = closest ? 'Closest: ' : '';
+  return `${label}${escapeWithin(q.title, Math.min(max, L.embedTitle) - label.length)}`;
 }
 
 /** `{ url }` for an embed when the link is one Discord accepts, else nothing (the title is then plain). */
