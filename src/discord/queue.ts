@@ -5,11 +5,6 @@ export interface QuestionQueueOptions {
   readonly maxWaitMs: number;
   /** Hard bound on questions held (waiting or running), whatever the estimate says: memory. */
   readonly maxHeld?: number;
-  /**
-   * Questions handed to the service at once. The embedder runs one forward pass at a time; a
-   * second question in hand lets its search and quote selection overlap the next pass.
-   */
-  readonly concurrency?: number;
   /** The time one answer is assumed to take until one has been measured. */
   readonly initialAnswerMs?: number;
   readonly now?: () => number;
@@ -17,7 +12,7 @@ export interface QuestionQueueOptions {
 
 export interface QueueStats {
   readonly waiting: number;
-  readonly running: number;
+  readonly running: boolean;
   /** Current estimate of the time one answer takes, in ms (an exponentially weighted mean). */
   readonly answerMs: number;
   readonly expectedWaitMs: number;
@@ -41,42 +36,40 @@ const busy = () => new FootnoteError('BOT_BUSY', 'I am answering a lot of questi
  * Holds the questions waiting for the model, and admits a new one by the wait it would have,
  * not by a count: one answer costs ~15 ms of model time, so 200 questions at once are answered
  * in seconds, while a slow model (a reindex competing for the cores) admits fewer. The wait is
- * the questions ahead times the recent mean answer time (or the age of the oldest running
+ * the questions ahead times the recent mean answer time (or the age of the running
  * question, if the model seems stuck). Identical questions in flight share one answer, at no
  * extra cost. Admission is synchronous, so a refusal is known before anything goes to Discord.
  */
 export class QuestionQueue {
   private readonly waiting: Job[] = [];
-  private readonly running = new Set<Job>();
+  /** One question at a time: the forward pass runs on this thread, so nothing would overlap it. */
+  private running: Job | undefined;
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private answerMs: number;
   /** Acknowledgements on their way: while there are any, no new model work starts. */
   private acknowledging = 0;
   private readonly maxHeld: number;
-  private readonly concurrency: number;
   private readonly now: () => number;
 
   constructor(private readonly options: QuestionQueueOptions) {
     this.maxHeld = options.maxHeld ?? 1000;
-    this.concurrency = options.concurrency ?? 2;
     this.answerMs = options.initialAnswerMs ?? 100;
     this.now = options.now ?? (() => performance.now());
   }
 
   /** Questions held: waiting or being answered. */
   get size(): number {
-    return this.waiting.length + this.running.size;
+    return this.waiting.length + (this.running ? 1 : 0);
   }
 
   stats(): QueueStats {
-    return { waiting: this.waiting.length, running: this.running.size, answerMs: this.answerMs, expectedWaitMs: this.expectedWaitMs() };
+    return { waiting: this.waiting.length, running: this.running !== undefined, answerMs: this.answerMs, expectedWaitMs: this.expectedWaitMs() };
   }
 
   /** How long a new question would wait for its answer, in ms. */
   expectedWaitMs(): number {
-    let perAnswer = this.answerMs;
-    for (const job of this.running) perAnswer = Math.max(perAnswer, this.now() - job.startedAt!);
-    return ((this.size + 1) * perAnswer) / this.concurrency;
+    const perAnswer = Math.max(this.answerMs, this.running ? this.now() - this.running.startedAt! : 0);
+    return (this.size + 1) * perAnswer;
   }
 
   /** Throws BOT_BUSY if a question with this key would be turned away now; changes nothing. */
@@ -112,12 +105,11 @@ export class QuestionQueue {
   }
 
   private pump(): void {
-    while (this.acknowledging === 0 && this.running.size < this.concurrency && this.waiting.length > 0) {
-      const job = this.waiting.shift()!;
-      job.startedAt = this.now();
-      this.running.add(job);
-      void this.start(job);
-    }
+    if (this.acknowledging > 0 || this.running || this.waiting.length === 0) return;
+    const job = this.waiting.shift()!;
+    job.startedAt = this.now();
+    this.running = job;
+    void this.start(job);
   }
 
   private holdWhile(acknowledgement: Promise<unknown>): void {
@@ -142,7 +134,7 @@ export class QuestionQueue {
       job.reject(error);
     } finally {
       this.answerMs += SMOOTHING * (this.now() - job.startedAt! - this.answerMs);
-      this.running.delete(job);
+      this.running = undefined;
       this.pump();
     }
   }

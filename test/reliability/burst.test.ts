@@ -37,7 +37,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe('QuestionQueue', () => {
   it('admits by expected wait (questions ahead × mean answer time), not by a count', async () => {
     let now = 0;
-    const queue = new QuestionQueue({ maxWaitMs: 1000, concurrency: 1, initialAnswerMs: 100, now: () => now });
+    const queue = new QuestionQueue({ maxWaitMs: 1000, initialAnswerMs: 100, now: () => now });
     const gates = Array.from({ length: 10 }, () => gate());
     // At 100 ms an answer, ten questions fit in one second; the eleventh would wait 1.1 s.
     const answers = gates.map((g, i) => queue.admit(`q${i}`, () => g.promise));
@@ -60,9 +60,9 @@ describe('QuestionQueue', () => {
     more.forEach((g) => g.resolve('done'));
   });
 
-  it('a model that seems stuck counts: the oldest running question\'s age bounds the estimate from below', () => {
+  it('a model that seems stuck counts: the running question\'s age bounds the estimate from below', () => {
     let now = 0;
-    const queue = new QuestionQueue({ maxWaitMs: 1000, concurrency: 1, initialAnswerMs: 10, now: () => now });
+    const queue = new QuestionQueue({ maxWaitMs: 1000, initialAnswerMs: 10, now: () => now });
     void queue.admit('stuck', () => new Promise<string>(() => undefined));
     queue.checkRoom('another');
     now = 600; // (1 running + 1 new) × 600 ms > 1 s
@@ -70,7 +70,7 @@ describe('QuestionQueue', () => {
   });
 
   it('identical questions in flight share one answer and one model call, even when the queue is full', async () => {
-    const queue = new QuestionQueue({ maxWaitMs: 1000, concurrency: 1, initialAnswerMs: 500, now: () => 0 });
+    const queue = new QuestionQueue({ maxWaitMs: 1000, initialAnswerMs: 500, now: () => 0 });
     const g = gate();
     let calls = 0;
     const work = () => {
