@@ -1,4 +1,5 @@
 import { startBot, type RunningBot } from './discord/client.js';
+import { checkDiscordAccess } from './discord/login.js';
 import { loadEnvironment, reportFatal } from './environment.js';
 import { errorDetails } from './errors.js';
 import type { Logger } from './log.js';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   }
   checkPaths(botPaths(config));
   const stopper = stopOnSignals(log);
+  await checkDiscordAccess(config);
   process.on('unhandledRejection', (error) => log.error('unhandled rejection', errorDetails(error)));
   const bar = createProgressBar();
   const footnote = await openFootnote({ config, log, onProgress: (p) => bar.update(p), reindexInWorker: true });

@@ -1,4 +1,4 @@
-import { DiscordAPIError, Events, type Client } from 'discord.js';
+import { DiscordAPIError, Events, REST, Routes, type Client } from 'discord.js';
 import type { Config } from '../config.js';
 import { FootnoteError, describeError } from '../errors.js';
 
@@ -24,6 +24,23 @@ export async function logIn(client: Client, config: Config): Promise<void> {
     throw loginError(error, config);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * One request with the token to DISCORD_API_URL (or Discord), made before the slow part of
+ * start-up (loading the model, perhaps building the index), so that a wrong token or address is
+ * reported in a second rather than after minutes.
+ */
+export async function checkDiscordAccess(config: Config): Promise<void> {
+  const rest = new REST({ ...(config.discord.apiUrl !== undefined && { api: config.discord.apiUrl }), retries: 1 }).setToken(config.discord.token ?? '');
+  try {
+    await rest.get(Routes.gatewayBot());
+  } catch (error) {
+    throw loginError(error, config);
+  } finally {
+    rest.clearHashSweeper();
+    rest.clearHandlerSweeper();
   }
 }
 

@@ -115,15 +115,19 @@ describe('unusable paths are refused at start, naming the variable', () => {
 
 describe('Discord settings that do not work', () => {
   it('REGRESSION: an invalid DISCORD_TOKEN printed "Could not start" with a stack — it names DISCORD_TOKEN and exits 1', async () => {
-    const result = await runBot({ ...seedEnv(), DISCORD_TOKEN: 'not-the-token', DISCORD_API_URL: standin.apiUrl, FEEDBACK_FILE: path.join(seeded.root, 'fb.jsonl') });
+    const result = await timed(() => runBot({ ...seedEnv(), DISCORD_TOKEN: 'not-the-token', DISCORD_API_URL: standin.apiUrl, FEEDBACK_FILE: path.join(seeded.root, 'fb.jsonl') }));
     expectRefusal(result, 'DISCORD_TOKEN: Discord refused the token');
     expect(result.code).toBe(1);
+    // Checked before the model is loaded (or the index built), so it takes seconds, never minutes.
+    expect(result.ms).toBeLessThan(QUICK_MS);
+    expect(result.stderr).not.toContain('connected to Discord');
   });
 
   it('REGRESSION: an unreachable DISCORD_API_URL printed a stack — it names DISCORD_API_URL and what happened', async () => {
-    const result = await runBot({ ...seedEnv(), DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'http://127.0.0.1:9/api', FEEDBACK_FILE: path.join(seeded.root, 'fb.jsonl') });
+    const result = await timed(() => runBot({ ...seedEnv(), DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'http://127.0.0.1:9/api', FEEDBACK_FILE: path.join(seeded.root, 'fb.jsonl') }));
     expectRefusal(result, 'Cannot reach DISCORD_API_URL http://127.0.0.1:9/api: the connection was refused');
     expect(result.code).toBe(1);
+    expect(result.ms).toBeLessThan(QUICK_MS);
   });
 
   it('REGRESSION: `npm run register` with an invalid setting threw uncaught — it prints the configuration problem, no stack', async () => {
