@@ -14,6 +14,7 @@ import { loadSnapshot, readPassageVectors } from '../../src/index/store.js';
 import { checkHnswFile, HNSW_PARAMS } from '../../src/index/vectors.js';
 import { silentLogger } from '../../src/log.js';
 import { openFootnote } from '../../src/service.js';
+import { MODEL_WAIT_MS, expectVerbatim, shownQuotes, slash, startBotRun } from '../e2e/helpers.js';
 import { ownStderr, runCli, type CliResult } from '../helpers/cli.js';
 import { build, recordingLogger, seedIndexedWorkspace } from '../helpers/footnote.js';
 import { expectExactFileQuote, forgetFiles } from '../helpers/quotes.js';
@@ -114,6 +115,20 @@ describe('REGRESSION: a damaged vectors.hnsw crashed `ask` with a segmentation f
     const report = await footnote.reindex();
     expect(footnote.snapshot.version).toBe(report.version);
     expect((await loadSnapshot(ws.indexDir)).warnings).toEqual([]);
+  });
+
+  it('REGRESSION: the bot started on that index answers its first /ask (it used to die there) from the previous version', async () => {
+    const { ws, older, current } = await twoVersions();
+    overwriteMiddle(path.join(ws.indexDir, current, 'vectors.hnsw'));
+    const footnote = await openFootnote({ config: ws.config(), log: silentLogger, reindexInWorker: true });
+    expect(footnote.snapshot.version).toBe(older);
+    const run = await startBotRun({ workspace: ws, footnote });
+    try {
+      const reply = await slash(run, 'ask', { question: QUESTION }).waitForReply(MODEL_WAIT_MS);
+      expectVerbatim(shownQuotes(reply), ws.root);
+    } finally {
+      await run.stop();
+    }
   });
 });
 
