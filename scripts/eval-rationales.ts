@@ -48,7 +48,7 @@ for (const line of atKTable([
   ['rationale-hit', s.rationaleHit],
   ['doc-hit', s.docHit],
 ])) console.log(line);
-console.log(`mean quote length  ${formatNumber(s.meanQuoteChars)} characters per quote, over all ${s.quotesMeasured} quotes returned to the answered claims with evidence (up to ${config.maxQuotes} each); first quotes ${formatNumber(s.meanFirstQuoteChars)}`);
+console.log(`mean quote length  ${formatNumber(s.meanQuoteChars)} characters per quote, over the ${s.quotesMeasured} quotes at @3 (the first three at most) of the answered claims with evidence; first quotes ${formatNumber(s.meanFirstQuoteChars)}`);
 console.log(`falsely declined   ${formatShare(s.falselyDeclined)} of claims with evidence`);
 console.log(`declined           ${formatShare(s.noEvidenceDeclined)} of the claims without evidence`);
 console.log(`with the closest excerpts of declined answers counted: rationale-hit@3 ${formatShare(s.withClosest.rationaleHit.at3)}, doc-hit@3 ${formatShare(s.withClosest.docHit.at3)}`);

@@ -48,7 +48,7 @@ for (const line of atKTable([
   ['quote-hit', s.quoteHit],
   ['quote-hit-gold-doc', s.quoteHitGoldDoc],
 ])) console.log(line);
-console.log(`mean quote length  ${formatNumber(s.meanQuoteChars)} characters per quote, over all ${s.quotesMeasured} quotes returned to the answered answerable questions (up to ${config.maxQuotes} each); first quotes ${formatNumber(s.meanFirstQuoteChars)}`);
+console.log(`mean quote length  ${formatNumber(s.meanQuoteChars)} characters per quote, over the ${s.quotesMeasured} quotes at @3 (the first three at most) of the answered answerable questions; first quotes ${formatNumber(s.meanFirstQuoteChars)}`);
 console.log(`falsely declined   ${formatShare(s.falselyDeclined)} of answerable questions`);
 if (v2) console.log(`declined           ${formatShare(s.unanswerableDeclined)} of unanswerable questions`);
 console.log(`with the closest excerpts of declined answers counted: doc-hit@3 ${formatShare(s.withClosest.docHit.at3)}, quote-hit@3 ${formatShare(s.withClosest.quoteHit.at3)}`);

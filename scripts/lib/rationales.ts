@@ -76,7 +76,7 @@ export interface RationaleSummary {
   readonly falselyDeclined: Share;
   /** Claims without evidence that were declined. */
   readonly noEvidenceDeclined: Share;
-  /** Characters per quote, over every quote returned to an answered claim with evidence. */
+  /** Characters per quote, over the first three quotes (the @3 ones) returned to each answered claim with evidence. */
   readonly meanQuoteChars: number;
   readonly meanFirstQuoteChars: number;
   readonly quotesMeasured: number;
@@ -88,7 +88,7 @@ export function summarizeRationales(rows: readonly RationaleRow[]): RationaleSum
   const withEvidence = rows.filter((r) => r.claim.evidence.size > 0);
   const withoutEvidence = rows.filter((r) => r.claim.evidence.size === 0);
   const answered = withEvidence.filter((r) => r.asked.answered);
-  const quotes = answered.flatMap((r) => r.asked.quotes);
+  const quotes = answered.flatMap((r) => r.asked.quotes.slice(0, 3));
   return {
     claims: rows.length,
     withEvidence: withEvidence.length,

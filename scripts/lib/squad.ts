@@ -96,7 +96,7 @@ export interface SquadSummary {
   readonly falselyDeclined: Share;
   /** Unanswerable questions declined (v2.0; 0/0 for v1.1). */
   readonly unanswerableDeclined: Share;
-  /** Characters per quote, over every quote returned to an answered answerable question (up to MAX_QUOTES each). */
+  /** Characters per quote, over the first three quotes (the @3 ones) returned to each answered answerable question. */
   readonly meanQuoteChars: number;
   /** Characters of the first quote, over the answered answerable questions. */
   readonly meanFirstQuoteChars: number;
@@ -112,7 +112,7 @@ export function summarizeSquad(rows: readonly SquadRow[]): SquadSummary {
   const unanswerable = rows.filter((r) => !r.question.answerable);
   const over = (pick: (r: SquadRow) => AtK): ShareAtK => shareAtK(answerable, pick);
   const answered = answerable.filter((r) => r.asked.answered);
-  const quotes = answered.flatMap((r) => r.asked.quotes);
+  const quotes = answered.flatMap((r) => r.asked.quotes.slice(0, 3));
   return {
     questions: rows.length,
     answerable: answerable.length,
