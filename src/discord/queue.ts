@@ -22,13 +22,22 @@ interface Job {
   readonly work: () => Promise<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+  readonly queuedAt: number;
   startedAt?: number;
 }
 
 /** Weight of the newest answer time in the mean: about the last ten answers count. */
 const SMOOTHING = 0.2;
-/** An acknowledgement holds the model back at most this long (a request can hang for 15 s). */
+/**
+ * After the last acknowledgement has gone out, the model waits this long for more questions of
+ * the same burst: gateway events arrive in chunks, and a pass started between two chunks would
+ * delay every acknowledgement of the next one.
+ */
+const QUIET_MS = 50;
+/** ...but a question waits for acknowledgements at most this long before its model work starts. */
 const MAX_HOLD_MS = 1500;
+/** An acknowledgement counts as on its way at most this long (a request can hang for 15 s). */
+const MAX_ACK_MS = 3000;
 
 const busy = () => new FootnoteError('BOT_BUSY', 'I am answering a lot of questions right now. Please try again in a minute.');
 
@@ -48,12 +57,14 @@ export class QuestionQueue {
   private answerMs: number;
   /** Acknowledgements on their way: while there are any, no new model work starts. */
   private acknowledging = 0;
+  private lastAcknowledged = -Infinity;
+  private wakeUp: ReturnType<typeof setTimeout> | undefined;
   private readonly maxHeld: number;
   private readonly now: () => number;
 
   constructor(private readonly options: QuestionQueueOptions) {
     this.maxHeld = options.maxHeld ?? 1000;
-    this.answerMs = options.initialAnswerMs ?? 100;
+    this.answerMs = options.initialAnswerMs ?? 25;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -82,10 +93,11 @@ export class QuestionQueue {
    * Queues `work` under `key` and returns its result; a question whose key is already in flight
    * gets that question's result instead (`work` is not run). Throws BOT_BUSY synchronously when
    * there is no room. The place is taken at once, but no model work starts while `after` (the
-   * question's acknowledgement) or any other acknowledgement is on its way: a forward pass
-   * blocks the thread for its ~15 ms, and in a burst the questions arriving behind must be
-   * acknowledged within Discord's 3 s; answers can wait a little. The returned promise never
-   * counts as an unhandled rejection, so a caller may drop it.
+   * question's acknowledgement) or any other acknowledgement is on its way, nor for QUIET_MS
+   * after the last one (MAX_HOLD_MS at most): a forward pass blocks the thread for its ~15 ms,
+   * and in a burst the questions arriving behind must be acknowledged within Discord's 3 s;
+   * answers can wait a little. The returned promise never counts as an unhandled rejection, so
+   * a caller may drop it.
    */
   admit<T>(key: string, work: () => Promise<T>, after?: Promise<unknown>): Promise<T> {
     const shared = this.inFlight.get(key);
@@ -93,7 +105,7 @@ export class QuestionQueue {
     if (after) this.holdWhile(after);
     if (shared) return shared as Promise<T>;
     const result = new Promise<T>((resolve, reject) => {
-      this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject, queuedAt: this.now() });
     });
     this.inFlight.set(key, result);
     result.then(
@@ -105,9 +117,20 @@ export class QuestionQueue {
   }
 
   private pump(): void {
-    if (this.acknowledging > 0 || this.running || this.waiting.length === 0) return;
-    const job = this.waiting.shift()!;
-    job.startedAt = this.now();
+    if (this.running || this.waiting.length === 0) return;
+    const now = this.now();
+    const job = this.waiting[0]!;
+    const holdLeft = MAX_HOLD_MS - (now - job.queuedAt);
+    const quietLeft = this.acknowledging > 0 ? holdLeft : QUIET_MS - (now - this.lastAcknowledged);
+    const wait = Math.min(holdLeft, quietLeft);
+    if (wait > 0) {
+      clearTimeout(this.wakeUp);
+      this.wakeUp = setTimeout(() => this.pump(), Math.ceil(wait));
+      this.wakeUp.unref();
+      return;
+    }
+    this.waiting.shift();
+    job.startedAt = now;
     this.running = job;
     void this.start(job);
   }
@@ -120,9 +143,10 @@ export class QuestionQueue {
       held = false;
       clearTimeout(timer);
       this.acknowledging--;
+      this.lastAcknowledged = this.now();
       this.pump();
     };
-    const timer = setTimeout(release, MAX_HOLD_MS);
+    const timer = setTimeout(release, MAX_ACK_MS);
     timer.unref();
     acknowledgement.then(release, release);
   }

@@ -113,7 +113,7 @@ function figuresOf(outcomes: readonly BurstOutcome[], seconds: number): BurstFig
 }
 
 /** Samples the process's resident memory every `everyMs` until stopped; returns the peak in MB. */
-export function sampleRss(everyMs = 25): { stop(): number } {
+export function sampleRss(everyMs = 100): { stop(): number } {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), everyMs);
   return {
