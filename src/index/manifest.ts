@@ -81,10 +81,13 @@ function isFileDigests(value: unknown): value is Record<string, FileDigest> {
   });
 }
 
-/** Why a file on disk is not the one the manifest recorded, or undefined when it is. */
-export function digestMismatch(recorded: FileDigest | undefined, found: FileDigest): string | undefined {
+/**
+ * Why a file on disk is not the one the manifest recorded, or undefined when it is. Without
+ * `found.sha256` only the size is compared (a cheap check before a file is read whole).
+ */
+export function digestMismatch(recorded: FileDigest | undefined, found: { bytes: number; sha256?: string }): string | undefined {
   if (!recorded) return 'no checksum recorded in the manifest';
   if (found.bytes !== recorded.bytes) return `${found.bytes} bytes, the manifest records ${recorded.bytes} (file ${found.bytes < recorded.bytes ? 'truncated' : 'damaged'})`;
-  if (found.sha256 !== recorded.sha256) return 'checksum mismatch (file damaged)';
+  if (found.sha256 !== undefined && found.sha256 !== recorded.sha256) return 'checksum mismatch (file damaged)';
   return undefined;
 }

@@ -6,7 +6,7 @@ import { FootnoteError, describeError } from '../errors.js';
 import { loadLexicalIndex } from './lexical.js';
 import { FORMAT_VERSION, digestMismatch, isManifest, type FileDigest, type IndexManifest } from './manifest.js';
 import { unpackPassage, packPassage, type IndexSnapshot, type StoredDocument } from './snapshot.js';
-import { checkHnswFile, loadVectorIndex } from './vectors.js';
+import { checkHnswFile, loadVectorIndex, type HnswExpectation } from './vectors.js';
 
 /**
  * On-disk layout of INDEX_DIR:
@@ -201,15 +201,14 @@ async function verifyVectorFile(dir: string, manifest: IndexManifest): Promise<v
 
 /** A cheap first check, so that a file of the wrong size is not read whole. */
 async function checkSize(file: string, name: string, manifest: IndexManifest): Promise<void> {
-  const recorded = manifest.files?.[name];
-  if (!recorded) throw new Error(`${name}: no checksum recorded in the manifest`);
   const stat = await fs.stat(file).catch((error: NodeJS.ErrnoException) => {
     throw new Error(`${name}: ${error.code === 'ENOENT' ? 'missing' : describeError(error)}`);
   });
-  if (stat.size !== recorded.bytes) throw new Error(`${name}: ${digestMismatch(recorded, { bytes: stat.size, sha256: '' })}`);
+  const problem = digestMismatch(manifest.files?.[name], { bytes: stat.size });
+  if (problem) throw new Error(`${name}: ${problem}`);
 }
 
-function hnswExpectation(manifest: IndexManifest) {
+function hnswExpectation(manifest: IndexManifest): HnswExpectation {
   return { dimension: manifest.dimension, count: manifest.passageCount, m: manifest.hnsw.m, efConstruction: manifest.hnsw.efConstruction };
 }
 

@@ -71,7 +71,7 @@ export interface HnswExpectation {
   readonly efConstruction: number;
 }
 
-/** hnswlib's file header (hnswalg.h, saveIndex): eleven size_t fields, an int, a uint and a double, little-endian. */
+/** hnswlib's file header (hnswalg.h, saveIndex): ten size_t fields, an int, a uint and a double, little-endian. */
 const HNSW_HEADER_BYTES = 96;
 const UINT32 = 4;
 const LABEL_BYTES = 8;

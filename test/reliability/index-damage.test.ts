@@ -140,6 +140,7 @@ describe('REGRESSION: damage in any other file of a version is caught before it 
     ['lexical.json', 'bytes overwritten in the middle', overwriteMiddle, 'checksum mismatch (file damaged)'],
     ['lexical.json', 'cut short', (file) => fs.truncateSync(file, fs.statSync(file).size - 10), 'N bytes, the manifest records N+10 (file truncated)'],
     ['vectors.hnsw', 'grown by 68 bytes', (file) => fs.appendFileSync(file, Buffer.alloc(68)), 'N bytes, the manifest records N-68 (file damaged)'],
+    ['sentence-vectors.i8', 'deleted', (file) => fs.rmSync(file), 'missing'],
   ];
   for (const [name, how, damage, why] of cases) {
     it(`REGRESSION: the current ${name} ${how} THEN the previous version is served, with a warning "${name}: ${why}…"`, async () => {
@@ -148,7 +149,7 @@ describe('REGRESSION: damage in any other file of a version is caught before it 
       const { snapshot, warnings } = await loadSnapshot(ws.indexDir);
       expect(snapshot.version).toBe(older);
       const recorded = (JSON.parse(fs.readFileSync(path.join(ws.indexDir, current, 'manifest.json'), 'utf8')) as { files: Record<string, { bytes: number }> }).files[name]!.bytes;
-      const size = fs.statSync(path.join(ws.indexDir, current, name)).size;
+      const size = fs.statSync(path.join(ws.indexDir, current, name), { throwIfNoEntry: false })?.size;
       const expected = why.replace(/N[-+]\d+/, String(recorded)).replace(/^N/, String(size));
       expect(warnings[0]).toBe(`index version ${current} could not be loaded: ${name}: ${expected}`);
       expect(warnings[1]).toBe(`serving index version ${older} instead`);
