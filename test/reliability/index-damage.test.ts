@@ -5,6 +5,7 @@
  * reach the disk whole (hnswlib's writeIndex truncates silently when the disk is full) never
  * becomes a version.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,11 +16,11 @@ import { checkHnswFile, HNSW_PARAMS } from '../../src/index/vectors.js';
 import { silentLogger } from '../../src/log.js';
 import { openFootnote } from '../../src/service.js';
 import { MODEL_WAIT_MS, expectVerbatim, shownQuotes, slash, startBotRun } from '../e2e/helpers.js';
-import { ownStderr, runCli, type CliResult } from '../helpers/cli.js';
+import { cliEnv, collect, hasStackTrace, ownStderr, runCli, type CliResult } from '../helpers/cli.js';
 import { build, recordingLogger, seedIndexedWorkspace } from '../helpers/footnote.js';
 import { expectExactFileQuote, forgetFiles } from '../helpers/quotes.js';
 import { seededRandom } from '../helpers/random.js';
-import { MODEL_DIR, indexEntries, readCurrent, removeTempDirs, type Workspace } from '../helpers/workspace.js';
+import { MODEL_DIR, PROJECT_ROOT, indexEntries, readCurrent, removeTempDirs, type Workspace } from '../helpers/workspace.js';
 
 const QUESTION = 'What did Lightfoot tell ICE?';
 const CHANGED = 'lightfoot-tells-police-not-to-assist-ice';
@@ -233,6 +234,31 @@ describe('REGRESSION: a short write never becomes a version (writeIndex truncate
       expect(warnings).toEqual([]);
     });
   }
+
+  it('REGRESSION: a real short write: `index` under a file size limit (ulimit -f) that vectors.hnsw exceeds THEN hnswlib truncates it silently, the write is refused saying so, and the old version stays current', async () => {
+    const ws = await seedIndexedWorkspace();
+    const before = readCurrent(ws.indexDir);
+    const sizes = Object.fromEntries(fs.readdirSync(path.join(ws.indexDir, before)).map((n) => [n, fs.statSync(path.join(ws.indexDir, before, n)).size]));
+    // A limit (in KiB) under vectors.hnsw, but with room for every other file (one more passage each): only hnswlib's write hits it.
+    const limitKiB = Math.floor(sizes['vectors.hnsw']! / 1024) - 1;
+    const others = Object.entries(sizes).filter(([n]) => n !== 'vectors.hnsw');
+    for (const [name, size] of others) expect(size + 2 * DIMENSION * 4, name).toBeLessThan(limitKiB * 1024);
+    changeCorpus(ws);
+
+    const child = spawn('bash', ['-c', `ulimit -f ${limitKiB} && exec npx tsx src/cli/main.ts index`], {
+      cwd: PROJECT_ROOT,
+      env: cliEnv({ CORPUS_DIR: ws.corpusDir, INDEX_DIR: ws.indexDir, MODEL_DIR }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const result = await collect(child);
+    expect(result.signal).toBeNull();
+    expect(result.code, ownStderr(result.stderr)).toBe(1);
+    expect(ownStderr(result.stderr)).toContain(`The new index version was not written completely, so it was not made current (vectors.hnsw: truncated: ${limitKiB * 1024} bytes,`);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    expect(readCurrent(ws.indexDir)).toBe(before);
+    expect(indexEntries(ws.indexDir)).toMatchObject({ versions: [before], tmp: [] });
+    expect((await loadSnapshot(ws.indexDir)).warnings).toEqual([]);
+  });
 
   it('GIVEN a written version THEN its manifest records the size and SHA-256 of every other file, matching the files', async () => {
     const ws = await seedIndexedWorkspace();
