@@ -26,6 +26,8 @@ const MODES = ['quiet', 'reindex'] as const;
 type Mode = (typeof MODES)[number];
 /** SciFact abstracts a 'reindex' run adds to the corpus: enough embedding to outlast a burst. */
 const REINDEX_DOCUMENTS = 150;
+/** Questions timed one by one before each burst, to say how fast the machine was then. */
+const PROBES = 10;
 
 interface Options {
   members: number;
@@ -41,6 +43,10 @@ interface BurstRow extends BurstFigures {
   /** Whether the reindex was still running when the last member got their reply. */
   readonly reindexOverlapped?: boolean;
   readonly loadAverage: number;
+  /** One question asked alone just before the burst (mean of PROBES, ms): the machine's speed then. */
+  readonly aloneMs: number;
+  /** The queue's mean answer time at the end of the burst (ms). */
+  readonly queueAnswerMs: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -70,7 +76,7 @@ async function main(): Promise<void> {
   fs.cpSync(path.join(ROOT, 'corpus'), corpusDir, { recursive: true });
   const scifactRecords = fs.readFileSync(path.join(scifactSourceDir(), 'corpus.jsonl'), 'utf8').split('\n').filter(Boolean);
   const pool = questionPool();
-  const needed = options.members * options.runs * options.modes.length;
+  const needed = (options.members + PROBES) * options.runs * options.modes.length;
   if (pool.length < needed) throw new Error(`${needed} distinct questions needed, ${pool.length} available: fewer --members or --runs`);
 
   const standin = await startDiscordStandin({ token: TOKEN, strictCommands: true });
@@ -106,11 +112,16 @@ async function main(): Promise<void> {
           reindexing = reindex.waitForEdit((e) => /^Reindex (done|failed)|already up to date/.test(String(e.body?.content)), 600_000);
           await reindex.waitForEdit((e) => /Embedding passages/.test(String(e.body?.content)), 120_000);
         }
+        const probes = pool.slice(next, next + PROBES);
+        next += PROBES;
+        const probeStart = performance.now();
+        for (const q of probes) await footnote.ask(q);
+        const aloneMs = Math.round((performance.now() - probeStart) / PROBES);
         process.stderr.write(`burst ${run}/${options.runs} ${mode}: ${options.members} members…\n`);
         const rss = sampleRss();
         const loadAverage = os.loadavg()[0]!;
         const { figures } = await runBurst(standin, questions, 120_000);
-        const row: BurstRow = { mode, run, ...figures, peakRssMb: rss.stop(), loadAverage: Math.round(loadAverage * 10) / 10, ...(reindexing && { reindexOverlapped: footnote.reindexing }) };
+        const row: BurstRow = { mode, run, ...figures, peakRssMb: rss.stop(), loadAverage: Math.round(loadAverage * 10) / 10, aloneMs, queueAnswerMs: Math.round(bot.context.queue.stats().answerMs), ...(reindexing && { reindexOverlapped: footnote.reindexing }) };
         rows.push(row);
         process.stderr.write(`  ${JSON.stringify(row)}\n`);
         await reindexing;
@@ -127,7 +138,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'burst-latest.json'), JSON.stringify(result, null, 2) + '\n');
   fs.rmSync(root, { recursive: true, force: true });
 
-  const header = ['run', 'while', 'acknowledged ≤ 3 s', 'answered', 'busy', 'failed', 'reply p50', 'reply p95', 'reply max', 'requests', 'peak RSS', 'load avg'];
+  const header = ['run', 'while', 'acknowledged ≤ 3 s', 'answered', 'busy', 'failed', 'reply p50', 'reply p95', 'reply max', 'requests', 'peak RSS', 'one answer alone', 'in the burst', 'load avg'];
   const lines = rows.map((r) =>
     [
       r.run,
@@ -141,6 +152,8 @@ async function main(): Promise<void> {
       `${(r.replyMaxMs / 1000).toFixed(2)} s`,
       r.requests,
       `${r.peakRssMb} MB`,
+      `${r.aloneMs} ms`,
+      `${r.queueAnswerMs} ms`,
       r.loadAverage,
     ].join(' | '),
   );
