@@ -4,8 +4,12 @@ import { FootnoteError } from '../errors.js';
 import { analyze } from '../index/analyze.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { fuseScores, type Candidate } from './fuse.js';
-import { answerability, termCoverage } from './abstain.js';
-import { chooseSentences } from './quotes.js';
+import { answerability, isNearMiss, nearMissSignals, termCoverage } from './abstain.js';
+import { answerTypeProbe } from './answerType.js';
+import { quoteWindow, type WindowSettings } from './quotes.js';
+import { rankSentences, type SentenceCandidate } from './sentences.js';
+import type { SentenceWeights } from './sentenceWeights.js';
+import { lexicalText } from '../index/build.js';
 
 /** One verbatim excerpt and where it comes from. `text === documentText.slice(start, end)`. */
 export interface Quote {
@@ -53,7 +57,7 @@ export const MAX_QUESTION_LENGTH = 4000;
 /** How many candidates each ranking contributes before fusion. */
 const CANDIDATES = 100;
 /** How many top passages are mined for quotes. */
-const QUOTE_POOL = 12;
+export const QUOTE_POOL = 12;
 export const DEFAULT_DENSE_WEIGHT = 0.6;
 
 /** Checks a question from a user; returns it trimmed or throws a FootnoteError saying what is wrong. */
@@ -68,51 +72,24 @@ export function validateQuestion(raw: string): string {
 
 /**
  * Answers a question from one snapshot with verbatim quotes: dense and BM25 candidates are fused,
- * the best passages are mined for their best one to three sentences, and the answer abstains when
- * even the best passage is not similar enough to the question. Costs one query embedding; the
- * rest is arithmetic on vectors computed at index time.
+ * every sentence of the best passages is ranked against the question (sentences.ts), the best
+ * ones become quotes (with the sentence before when they lean back on it), and the answer
+ * abstains when even the best passage is not similar enough to the question. Costs one query
+ * embedding; the rest is arithmetic on vectors computed at index time.
  */
 export async function answerQuestion(snapshot: IndexSnapshot, embedder: Embedder, rawQuestion: string, settings: AnswerSettings): Promise<Answer> {
   const question = validateQuestion(rawQuestion);
-  const vector = await embedder.embedQuery(question);
-  const candidates = retrieve(snapshot, vector, question, settings.denseWeight ?? DEFAULT_DENSE_WEIGHT);
-  const questionTerms = new Set(analyze(question));
-  const exactDense = (c: Candidate) => (c.denseExact ? c.dense : snapshot.vectors.similarity(vector, c.passage));
+  return answerFromVector(snapshot, question, await embedder.embedQuery(question), settings);
+}
 
-  const quotes: (Quote & { evidence: number })[] = [];
-  for (const candidate of candidates.slice(0, QUOTE_POOL)) {
-    const passage = snapshot.passages[candidate.passage]!;
-    const doc = snapshot.documents[passage.doc]!;
-    const sentenceTerms = passage.sentences.map((s) => new Set(analyze(doc.text.slice(s.start, s.end))));
-    const choice = chooseSentences({
-      text: doc.text,
-      sentences: passage.sentences,
-      sentenceVectors: snapshot.sentenceVectors,
-      firstRow: passage.sentenceRow,
-      question: vector,
-      questionTerms,
-      sentenceTerms,
-    });
-    const overlaps = quotes.some((q) => q.docId === doc.id && q.start < choice.end && choice.start < q.end);
-    if (overlaps) continue;
-    quotes.push({
-      text: doc.text.slice(choice.start, choice.end),
-      docId: doc.id,
-      title: doc.title,
-      source: doc.source,
-      start: choice.start,
-      end: choice.end,
-      lineStart: lineOf(doc, choice.start),
-      lineEnd: lineOf(doc, choice.end - 1),
-      score: round(candidate.fused),
-      ...(doc.url && { url: doc.url }),
-      passage: candidate.passage,
-      evidence: answerability(exactDense(candidate), termCoverage(questionTerms, passageTerms(doc.title, sentenceTerms), snapshot.lexical.idf)),
-    });
-  }
-
-  const answering = quotes.filter((q) => q.evidence >= settings.threshold);
-  const strip = ({ evidence: _evidence, ...quote }: Quote & { evidence: number }): Quote => quote;
+/** `answerQuestion` for a validated question whose vector is known (the eval scripts cache them). */
+export function answerFromVector(snapshot: IndexSnapshot, question: string, vector: Float32Array, settings: AnswerSettings): Answer {
+  const explained = explainQuestion(snapshot, question, vector, settings);
+  const { quotes } = explained;
+  // A near miss (the right subject, not what was asked) is declined even when its passages are similar enough.
+  const nearMiss = isNearMiss(nearMissSignals(snapshot, question, explained));
+  const answering = nearMiss ? [] : quotes.filter((q) => q.evidence >= settings.threshold);
+  const strip = ({ evidence: _evidence, ...quote }: QuoteWithEvidence): Quote => quote;
   return {
     question,
     answered: answering.length > 0,
@@ -120,6 +97,91 @@ export async function answerQuestion(snapshot: IndexSnapshot, embedder: Embedder
     closest: answering.length > 0 ? [] : quotes.slice(0, Math.min(3, settings.limit)).map(strip),
     version: snapshot.version,
     bestSimilarity: round(Math.max(0, ...quotes.map((q) => q.evidence))),
+  };
+}
+
+export interface QuoteWithEvidence extends Quote {
+  /** Answerability of the quote's passage (abstain.ts). */
+  readonly evidence: number;
+}
+
+/** Everything an answer is decided from: what `answerFromVector` uses, and what the fitting scripts study. */
+export interface Explanation {
+  readonly pool: readonly Candidate[];
+  readonly ranked: readonly SentenceCandidate[];
+  /** Best first, never overlapping, before abstention: at least three, `limit` if more. */
+  readonly quotes: readonly QuoteWithEvidence[];
+  readonly questionTerms: ReadonlySet<string>;
+}
+
+/** What the fitting scripts vary; the bot always uses the defaults. */
+export interface ExplainSettings extends Pick<AnswerSettings, 'limit' | 'denseWeight'> {
+  readonly sentenceWeights?: SentenceWeights;
+  readonly window?: WindowSettings;
+}
+
+export function explainQuestion(snapshot: IndexSnapshot, question: string, vector: Float32Array, settings: ExplainSettings): Explanation {
+  const candidates = retrieve(snapshot, vector, question, settings.denseWeight ?? DEFAULT_DENSE_WEIGHT);
+  const questionTerms = new Set(analyze(question));
+  const pool = candidates.slice(0, QUOTE_POOL);
+  const ranked = rankSentences(snapshot, pool, { vector, terms: questionTerms, probe: answerTypeProbe(question) }, settings.sentenceWeights);
+  const scores = new Map(ranked.map((c) => [`${c.doc}:${c.span.start}`, c.score]));
+
+  const evidenceOf = memoEvidence(snapshot, vector, questionTerms, pool);
+  const wanted = Math.max(settings.limit, 3);
+  const quotes: QuoteWithEvidence[] = [];
+  for (const sentence of ranked) {
+    if (quotes.length >= wanted) break;
+    const doc = snapshot.documents[sentence.doc]!;
+    const { start, end } = quoteWindow(doc.text, sentence, (span) => scores.get(`${sentence.doc}:${span.start}`) ?? -Infinity, settings.window);
+    if (quotes.some((q) => q.docId === doc.id && q.start < end && start < q.end)) continue;
+    const passage = pool[sentence.passageRank]!;
+    quotes.push({
+      text: doc.text.slice(start, end),
+      docId: doc.id,
+      title: doc.title,
+      source: doc.source,
+      start,
+      end,
+      lineStart: lineOf(doc, start),
+      lineEnd: lineOf(doc, end - 1),
+      score: round(passage.fused),
+      ...(doc.url && { url: doc.url }),
+      passage: passageHolding(snapshot, passage.passage, start, end),
+      evidence: evidenceOf(sentence.passageRank),
+    });
+  }
+  return { pool, ranked, quotes, questionTerms };
+}
+
+/**
+ * The passage that holds a whole quote, for "Show passage": the one its sentence was found in,
+ * or a neighbour when the quote took in the sentence before (overlapping passages share it).
+ */
+function passageHolding(snapshot: IndexSnapshot, found: number, start: number, end: number): number {
+  const doc = snapshot.passages[found]!.doc;
+  for (const n of [found, found - 1, found + 1]) {
+    const p = snapshot.passages[n];
+    if (p && p.doc === doc && p.start <= start && end <= p.end) return n;
+  }
+  return found;
+}
+
+/** Answerability (abstain.ts) of each pooled passage, computed when first needed. */
+function memoEvidence(snapshot: IndexSnapshot, vector: Float32Array, questionTerms: ReadonlySet<string>, pool: readonly Candidate[]): (rank: number) => number {
+  const known = new Map<number, number>();
+  return (rank) => {
+    let evidence = known.get(rank);
+    if (evidence === undefined) {
+      const candidate = pool[rank]!;
+      const passage = snapshot.passages[candidate.passage]!;
+      const doc = snapshot.documents[passage.doc]!;
+      const dense = candidate.denseExact ? candidate.dense : snapshot.vectors.similarity(vector, candidate.passage);
+      const terms = new Set(analyze(lexicalText(doc, passage)));
+      evidence = answerability(dense, termCoverage(questionTerms, terms, snapshot.lexical.idf));
+      known.set(rank, evidence);
+    }
+    return evidence;
   };
 }
 
@@ -140,13 +202,6 @@ export function retrieve(snapshot: IndexSnapshot, vector: Float32Array, question
     byPassage.set(hit.passage, known ? { ...known, lexical: hit.score } : { passage: hit.passage, dense: floor, denseExact: false, lexical: hit.score });
   }
   return fuseScores([...byPassage.values()], denseWeight);
-}
-
-/** The terms BM25 saw for a passage (its title and its sentences), from the sentences' terms. */
-function passageTerms(title: string, sentenceTerms: readonly ReadonlySet<string>[]): Set<string> {
-  const terms = new Set(analyze(title));
-  for (const set of sentenceTerms) for (const term of set) terms.add(term);
-  return terms;
 }
 
 function round(x: number): number {
