@@ -34,6 +34,8 @@ export interface ReindexOptions {
 export interface Footnote {
   readonly config: Config;
   readonly snapshot: IndexSnapshot;
+  /** When there was no usable index and opening built one from scratch: that build's report. */
+  readonly builtOnOpen?: BuildReport;
   ask(question: string, options?: { limit?: number }): Promise<Answer>;
   reindex(options?: ReindexOptions): Promise<BuildReport>;
   readonly reindexing: boolean;
@@ -60,12 +62,14 @@ export async function openFootnote({ config, log, onProgress, reindexInWorker = 
   const loaded = await loadModel(config.embedModel, config.modelDir);
   const embedder = createEmbedder(loaded);
   const profile = loaded.profile;
-  let snapshot = await openSnapshot(config, embedder, profile, log, onProgress);
+  const opened = await openSnapshot(config, embedder, profile, log, onProgress);
+  let snapshot = opened.snapshot;
   let running: Promise<BuildReport> | undefined;
   const threshold = config.answerThreshold ?? profile.answerThreshold;
 
   return {
     config,
+    ...(opened.built && { builtOnOpen: opened.built }),
     get snapshot() {
       return snapshot;
     },
@@ -110,13 +114,13 @@ export async function openFootnote({ config, log, onProgress, reindexInWorker = 
  * The snapshot to serve: the stored one when it matches the model and passage settings;
  * otherwise (none yet, another model, damaged beyond repair) one is built now, and the reason logged.
  */
-async function openSnapshot(config: Config, embedder: Embedder, profile: ModelProfile, log: Logger, onProgress?: (p: BuildProgress) => void): Promise<IndexSnapshot> {
+async function openSnapshot(config: Config, embedder: Embedder, profile: ModelProfile, log: Logger, onProgress?: (p: BuildProgress) => void): Promise<{ snapshot: IndexSnapshot; built?: BuildReport }> {
   let reason: string;
   try {
     const { snapshot, warnings } = await loadSnapshot(config.indexDir);
     for (const warning of warnings) log.warn(warning);
     const mismatch = settingsMismatch(snapshot.manifest, indexSettings(config, embedder, profile));
-    if (mismatch.length === 0) return snapshot;
+    if (mismatch.length === 0) return { snapshot };
     reason = `the index was built with other settings: ${mismatch.join('; ')}`;
   } catch (error) {
     if (!isFootnoteError(error, 'INDEX_MISSING') && !isFootnoteError(error, 'INDEX_CORRUPT') && !isFootnoteError(error, 'INDEX_OUTDATED')) throw error;
@@ -127,7 +131,7 @@ async function openSnapshot(config: Config, embedder: Embedder, profile: ModelPr
     throw indexWriteError(error, config.indexDir);
   });
   log.info(`Indexed ${report.documents} documents (${report.passages} passages) in ${report.seconds.toFixed(1)} s.`);
-  return (await loadSnapshot(config.indexDir)).snapshot;
+  return { snapshot: (await loadSnapshot(config.indexDir)).snapshot, built: report };
 }
 
 /**

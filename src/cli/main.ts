@@ -51,7 +51,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'index': {
       const footnote = await open();
-      const report = await footnote.reindex({ full: flags.has('--full'), onProgress: (p) => bar.update(p) }).finally(() => bar.done());
+      // Opening just built the whole index from the corpus: a second (--full) build would only repeat it.
+      const report = footnote.builtOnOpen ?? (await footnote.reindex({ full: flags.has('--full'), onProgress: (p) => bar.update(p) }).finally(() => bar.done()));
       process.stdout.write(reportToText(report) + '\n');
       return 0;
     }

@@ -123,6 +123,14 @@ describe('footnote on the command line', () => {
     expect(result.stdout).toMatch(/Skipped 1:\n\s+\S*broken\.jsonl:1: not valid JSON/);
   });
 
+  it('REGRESSION: GIVEN no index yet WHEN `index --full` THEN the corpus is embedded once, not built on opening and again for --full', async () => {
+    const fresh = createWorkspace({ seed: true });
+    const result = await runCli(['index', '--full'], { env: { CORPUS_DIR: fresh.corpusDir, INDEX_DIR: fresh.indexDir, MODEL_DIR } });
+    expect(result.code, ownStderr(result.stderr)).toBe(0);
+    expect(result.stdout).toMatch(/5 added/);
+    expect(indexEntries(fresh.indexDir).versions).toHaveLength(1);
+  });
+
   it('GIVEN a question with no words THEN it prints a friendly message, no stack trace, and exits 1', async () => {
     const result = await cli(['ask', '???']);
     const stderr = ownStderr(result.stderr);
