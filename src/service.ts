@@ -76,7 +76,7 @@ export async function openFootnote({ config, log, onProgress, reindexInWorker = 
     get reindexing() {
       return running !== undefined;
     },
-    ask: (question, options = {}) => answerQuestion(snapshot, embedder, question, { limit: options.limit ?? config.maxQuotes, threshold }),
+    ask: (question, options = {}) => answerQuestion(snapshot, embedder, question, { limit: options.limit ?? config.maxQuotes, threshold, nearMissThreshold: profile.nearMissThreshold }),
     async reindex(options = {}) {
       if (running) throw new FootnoteError('INDEX_BUSY', 'A reindex is already running. Try again when it has finished.');
       running = (async () => {

@@ -11,6 +11,12 @@ export interface ModelProfile {
    * counts as an answer. Calibrated per model on eval/seed-questions.jsonl (see README).
    */
   readonly answerThreshold: number;
+  /**
+   * Near-miss threshold (search/abstain.ts): the log-odds below which a question is declined
+   * although its passages are similar enough. It depends on the model's cosine scale, so it is
+   * set per model, below the lowest answerable seed dev question; -Infinity turns it off.
+   */
+  readonly nearMissThreshold: number;
 }
 
 export const MODEL_PROFILES: Record<string, ModelProfile> = {
@@ -20,6 +26,7 @@ export const MODEL_PROFILES: Record<string, ModelProfile> = {
     queryPrefix: 'Represent this sentence for searching relevant passages: ',
     maxTokens: 512,
     answerThreshold: 0.65,
+    nearMissThreshold: -2,
   },
   'Xenova/all-MiniLM-L6-v2': {
     id: 'Xenova/all-MiniLM-L6-v2',
@@ -27,10 +34,11 @@ export const MODEL_PROFILES: Record<string, ModelProfile> = {
     queryPrefix: '',
     maxTokens: 256,
     answerThreshold: 0.3,
+    nearMissThreshold: -Infinity,
   },
 };
 
 /** Known models get their tested profile; any other feature-extraction model gets BERT-like defaults. */
 export function profileFor(modelId: string): ModelProfile {
-  return MODEL_PROFILES[modelId] ?? { id: modelId, pooling: 'mean', queryPrefix: '', maxTokens: 512, answerThreshold: 0.4 };
+  return MODEL_PROFILES[modelId] ?? { id: modelId, pooling: 'mean', queryPrefix: '', maxTokens: 512, answerThreshold: 0.4, nearMissThreshold: -Infinity };
 }

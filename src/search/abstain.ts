@@ -97,6 +97,7 @@ export function nearMissSignals(snapshot: IndexSnapshot, question: string, expla
 export const NEAR_MISS_MODEL = {
   bias: -5.663,
   weights: { sentenceScore: 0.442, negationMissing: -1.883 } as Partial<Record<keyof NearMissSignals, number>>,
+  /** The threshold for bge-small; each model has its own (ModelProfile.nearMissThreshold). */
   threshold: -2,
 } as const;
 
@@ -107,7 +108,7 @@ export function nearMissScore(signals: NearMissSignals): number {
   return score;
 }
 
-/** True when a question is to be declined as a near miss (see NEAR_MISS_MODEL). */
-export function isNearMiss(signals: NearMissSignals): boolean {
-  return nearMissScore(signals) < NEAR_MISS_MODEL.threshold;
+/** True when a question is to be declined as a near miss (see NEAR_MISS_MODEL), at the model's threshold. */
+export function isNearMiss(signals: NearMissSignals, threshold: number = NEAR_MISS_MODEL.threshold): boolean {
+  return nearMissScore(signals) < threshold;
 }

@@ -50,6 +50,8 @@ export interface AnswerSettings {
   readonly limit: number;
   /** Minimum answerability (see abstain.ts) for a passage to count as answering. */
   readonly threshold: number;
+  /** Near-miss threshold (abstain.ts) of the model; -Infinity declines no near miss. */
+  readonly nearMissThreshold?: number;
   readonly denseWeight?: number;
 }
 
@@ -87,7 +89,7 @@ export function answerFromVector(snapshot: IndexSnapshot, question: string, vect
   const explained = explainQuestion(snapshot, question, vector, settings);
   const { quotes } = explained;
   // A near miss (the right subject, not what was asked) is declined even when its passages are similar enough.
-  const nearMiss = isNearMiss(nearMissSignals(snapshot, question, explained));
+  const nearMiss = isNearMiss(nearMissSignals(snapshot, question, explained), settings.nearMissThreshold);
   const answering = nearMiss ? [] : quotes.filter((q) => q.evidence >= settings.threshold);
   const strip = ({ evidence: _evidence, ...quote }: QuoteWithEvidence): Quote => quote;
   return {
