@@ -13,17 +13,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import dotenv from 'dotenv';
-import { createProgressBar } from '../src/cli/progress.js';
-import { loadConfig } from '../src/config.js';
-import { createEmbedder } from '../src/embed/embedder.js';
-import { loadModel } from '../src/embed/model.js';
-import { createLogger } from '../src/log.js';
 import { nearMissScore, nearMissSignals, NEAR_MISS_MODEL, type NearMissSignals } from '../src/search/abstain.js';
 import { explainQuestion, validateQuestion } from '../src/search/answer.js';
-import { openFootnote } from '../src/service.js';
 import { fitLogistic } from './lib/logistic.js';
 import { cachedQueryVectors } from './lib/queryCache.js';
+import { openFitting } from './lib/setup.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
@@ -31,18 +25,8 @@ const benchDir = path.resolve(option('--bench', '../shared/bench/squad'));
 const workDir = path.resolve(option('--cache', '.squad-v2'));
 const sample = Number(option('--sample', '0'));
 
-dotenv.config({ quiet: true });
-const corpusDir = path.join(workDir, 'corpus');
-fs.mkdirSync(corpusDir, { recursive: true });
-const corpusFile = path.join(corpusDir, 'corpus-v2.jsonl');
-if (!fs.existsSync(corpusFile)) fs.copyFileSync(path.join(benchDir, 'corpus-v2.jsonl'), corpusFile);
-const config = loadConfig({ ...process.env, CORPUS_DIR: corpusDir, INDEX_DIR: path.join(workDir, 'index') });
-const log = createLogger({ level: 'warn' });
-const bar = createProgressBar();
-const footnote = await openFootnote({ config, log, onProgress: (p) => bar.update(p) });
-bar.done();
-const snapshot = footnote.snapshot;
-const embedder = createEmbedder(await loadModel(config.embedModel, config.modelDir));
+const { footnote, snapshot, embedder, position } = await openFitting(workDir, path.join(benchDir, 'corpus-v2.jsonl'));
+const config = footnote.config;
 
 interface V2Question {
   id: string;
@@ -50,13 +34,6 @@ interface V2Question {
   docId: string;
   answerable: boolean;
 }
-const docOrder = new Map(
-  fs
-    .readFileSync(corpusFile, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l, i) => [(JSON.parse(l) as { id: string }).id, i] as const),
-);
 let questions = fs
   .readFileSync(path.join(benchDir, 'questions-v2.jsonl'), 'utf8')
   .split('\n')
@@ -78,7 +55,7 @@ for (const [n, q] of questions.entries()) {
   const vector = vectors[n]!;
   const explained = explainQuestion(snapshot, asked[n]!, vector, { limit: config.maxQuotes });
   rows.push({
-    train: docOrder.get(q.docId)! % 2 === 0,
+    train: position.get(q.docId)! % 2 === 0,
     answerable: q.answerable,
     signals: nearMissSignals(snapshot, asked[n]!, explained),
     passageEvidence: explained.quotes[0]?.evidence ?? 0,

@@ -14,21 +14,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import dotenv from 'dotenv';
-import { createProgressBar } from '../src/cli/progress.js';
-import { loadConfig } from '../src/config.js';
-import { createEmbedder } from '../src/embed/embedder.js';
-import { loadModel } from '../src/embed/model.js';
 import { analyze } from '../src/index/analyze.js';
-import { createLogger } from '../src/log.js';
 import { DEFAULT_DENSE_WEIGHT, QUOTE_POOL, retrieve, validateQuestion } from '../src/search/answer.js';
 import { answerTypeProbe } from '../src/search/answerType.js';
 import { rankSentences, type SentenceFeatures } from '../src/search/sentences.js';
 import { SENTENCE_WEIGHTS } from '../src/search/sentenceWeights.js';
-import { openFootnote } from '../src/service.js';
 import { explainQuestion } from '../src/search/answer.js';
 import { WINDOW as WINDOW_IN_CODE, type WindowSettings } from '../src/search/quotes.js';
 import { cachedQueryVectors } from './lib/queryCache.js';
+import { openFitting } from './lib/setup.js';
 
 type Weights = Record<keyof SentenceFeatures | 'bias', number>;
 const FEATURES = Object.keys(SENTENCE_WEIGHTS).filter((k) => k !== 'bias') as (keyof SentenceFeatures)[];
@@ -39,21 +33,7 @@ const benchDir = path.resolve(option('--bench', '../shared/bench/squad'));
 const sample = Number(option('--sample', '0'));
 const l2 = Number(option('--l2', '0.01'));
 
-dotenv.config({ quiet: true });
-const workDir = path.resolve(process.env.SQUAD_DIR ?? '.squad');
-const corpusDir = path.join(workDir, 'corpus');
-fs.mkdirSync(corpusDir, { recursive: true });
-const corpusFile = path.join(corpusDir, 'corpus.jsonl');
-if (!fs.existsSync(corpusFile) || fs.statSync(corpusFile).size !== fs.statSync(path.join(benchDir, 'corpus.jsonl')).size) {
-  fs.copyFileSync(path.join(benchDir, 'corpus.jsonl'), corpusFile);
-}
-const config = loadConfig({ ...process.env, CORPUS_DIR: corpusDir, INDEX_DIR: path.join(workDir, 'index') });
-const log = createLogger({ level: 'warn' });
-const bar = createProgressBar();
-const footnote = await openFootnote({ config, log, onProgress: (p) => bar.update(p) });
-bar.done();
-const snapshot = footnote.snapshot;
-const embedder = createEmbedder(await loadModel(config.embedModel, config.modelDir));
+const { snapshot, embedder, workDir, position } = await openFitting(path.resolve(process.env.SQUAD_DIR ?? '.squad'), path.join(benchDir, 'corpus.jsonl'));
 
 interface SquadQuestion {
   id: string;
@@ -62,13 +42,6 @@ interface SquadQuestion {
   answers: string[];
   spans: [number, number][];
 }
-const docOrder = new Map(
-  fs
-    .readFileSync(corpusFile, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l, i) => [(JSON.parse(l) as { id: string }).id, i] as const),
-);
 let questions = fs
   .readFileSync(path.join(benchDir, 'questions.jsonl'), 'utf8')
   .split('\n')
@@ -99,7 +72,7 @@ for (const [n, q] of questions.entries()) {
     const text = normalise(doc.text.slice(c.span.start, c.span.end));
     return answers.some((a) => text.includes(a));
   });
-  groups.push({ train: docOrder.get(q.docId)! % 2 === 0, rows: ranked.map((c) => FEATURES.map((f) => c.features[f])), labels, n });
+  groups.push({ train: position.get(q.docId)! % 2 === 0, rows: ranked.map((c) => FEATURES.map((f) => c.features[f])), labels, n });
   if (n % 200 === 0) process.stderr.write(`\rfeatures ${n}/${questions.length}`);
 }
 process.stderr.write(`\rfeatures of ${questions.length} questions in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);

@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { createProgressBar } from '../../src/cli/progress.js';
 import { loadConfig } from '../../src/config.js';
+import { createEmbedder } from '../../src/embed/embedder.js';
+import { loadModel } from '../../src/embed/model.js';
 import type { BuildReport } from '../../src/index/build.js';
 import { createLogger } from '../../src/log.js';
 import { openFootnote, type Footnote } from '../../src/service.js';
@@ -106,4 +108,23 @@ export function questionProgress(total: number, every = 500): (done: number) => 
     const ms = (performance.now() - started) / done;
     process.stderr.write(`${done}/${total} questions, ${ms.toFixed(1)} ms each, ETA ${Math.round(((total - done) * ms) / 1000)} s\n`);
   };
+}
+
+/**
+ * What the fitting scripts (fit:sentences, fit:abstention) start from: Footnote opened on a
+ * cached benchmark corpus as `openBenchmark` does, a second embedder on the same weights for
+ * plain query vectors, and each document's position in the corpus file (the even/odd split).
+ */
+export async function openFitting(cacheDir: string, corpusFile: string) {
+  const cache = prepareCorpusCache(cacheDir, corpusFile);
+  const { footnote } = await openBenchmark(cache);
+  const embedder = createEmbedder(await loadModel(footnote.config.embedModel, footnote.config.modelDir));
+  const position = new Map(
+    fs
+      .readFileSync(corpusFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line, i) => [(JSON.parse(line) as { id: string }).id, i] as const),
+  );
+  return { footnote, snapshot: footnote.snapshot, embedder, workDir: cacheDir, position };
 }
