@@ -14,12 +14,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyze } from '../src/index/analyze.js';
-import { DEFAULT_DENSE_WEIGHT, QUOTE_POOL, retrieve, validateQuestion } from '../src/search/answer.js';
-import { answerTypeProbe } from '../src/search/answerType.js';
-import { rankSentences, type SentenceFeatures } from '../src/search/sentences.js';
+import { explainQuestion, validateQuestion } from '../src/search/answer.js';
+import type { SentenceFeatures } from '../src/search/sentences.js';
 import { SENTENCE_WEIGHTS } from '../src/search/sentenceWeights.js';
-import { explainQuestion } from '../src/search/answer.js';
 import { WINDOW as WINDOW_IN_CODE, type WindowSettings } from '../src/search/quotes.js';
 import { cachedQueryVectors } from './lib/queryCache.js';
 import { openFitting } from './lib/setup.js';
@@ -63,8 +60,8 @@ const asked = questions.map((q) => validateQuestion(q.question));
 const vectors = await cachedQueryVectors(embedder, asked, workDir, (n) => process.stderr.write(`\rembedding ${n}/${asked.length}`));
 for (const [n, q] of questions.entries()) {
   const vector = vectors[n]!;
-  const passages = retrieve(snapshot, vector, asked[n]!, DEFAULT_DENSE_WEIGHT).slice(0, QUOTE_POOL);
-  const ranked = rankSentences(snapshot, passages, { vector, terms: new Set(analyze(asked[n]!)), probe: answerTypeProbe(asked[n]!) });
+  // The bot's own ranking, with the weights in the code (the features do not depend on them).
+  const { ranked } = explainQuestion(snapshot, asked[n]!, vector, { limit: 3 });
   const answers = q.answers.map(normalise);
   const labels = ranked.map((c) => {
     const doc = snapshot.documents[c.doc]!;

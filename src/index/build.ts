@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import { buildLexicalIndex } from './lexical.js';
 import { FORMAT_VERSION, settingsMismatch, type IndexManifest, type IndexSettings } from './manifest.js';
 import { isNoop, planUpdate, type UpdatePlan } from './plan.js';
-import { quantize, type IndexSnapshot, type StoredDocument, type StoredPassage } from './snapshot.js';
+import { lexicalText, quantize, type IndexSnapshot, type StoredDocument, type StoredPassage } from './snapshot.js';
 import { acquireIndexLock, loadSnapshot, readPassageVectors, writeSnapshot, type WriteHooks } from './store.js';
 import { HNSW_PARAMS, buildVectorIndex } from './vectors.js';
 
@@ -254,9 +254,4 @@ function concat<T extends Float32Array | Int8Array>(parts: readonly T[], Type: {
     offset += part.length;
   }
   return out;
-}
-
-/** What BM25 sees of a passage: the document title and the passage's sentences. */
-export function lexicalText(doc: Pick<StoredDocument, 'title' | 'text'>, passage: Pick<StoredPassage, 'sentences'>): string {
-  return [doc.title, ...passage.sentences.map((s) => doc.text.slice(s.start, s.end))].join('\n');
 }

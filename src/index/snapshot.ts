@@ -65,3 +65,8 @@ export function unpackPassage(row: readonly number[]): StoredPassage {
   for (let i = 0; i + 1 < flat.length; i += 2) sentences.push({ start: flat[i]!, end: flat[i + 1]! });
   return { doc: doc!, start: start!, end: end!, lineStart: lineStart!, lineEnd: lineEnd!, sentenceRow: sentenceRow!, sentences };
 }
+
+/** What BM25 sees of a passage: the document title and the passage's sentences. */
+export function lexicalText(doc: Pick<StoredDocument, 'title' | 'text'>, passage: Pick<StoredPassage, 'sentences'>): string {
+  return [doc.title, ...passage.sentences.map((s) => doc.text.slice(s.start, s.end))].join('\n');
+}

@@ -1,7 +1,6 @@
 import { analyze } from '../index/analyze.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Explanation } from './answer.js';
-import { answerTypeProbe } from './answerType.js';
 
 /**
  * Does a passage answer the question well enough to be quoted as an answer? Dense similarity
@@ -53,8 +52,8 @@ export interface NearMissSignals {
 
 const NEGATION = /\b(not|never|no|none|neither|nor|without|cannot)\b|n['’]t\b/i;
 
-export function nearMissSignals(snapshot: IndexSnapshot, question: string, explained: Pick<Explanation, 'ranked' | 'quotes' | 'questionTerms'>): NearMissSignals {
-  const { ranked, quotes, questionTerms } = explained;
+export function nearMissSignals(snapshot: IndexSnapshot, question: string, explained: Pick<Explanation, 'ranked' | 'quotes' | 'questionTerms' | 'probe'>): NearMissSignals {
+  const { ranked, quotes, questionTerms, probe } = explained;
   const idf = (t: string) => snapshot.lexical.idf(t);
   const top = quotes.slice(0, 3);
   const termsOf = (texts: readonly string[]) => new Set(texts.flatMap((t) => analyze(t)));
@@ -66,7 +65,6 @@ export function nearMissSignals(snapshot: IndexSnapshot, question: string, expla
     rarest = Math.max(rarest, idf(term));
     if (!all.has(term)) rarestMissing = Math.max(rarestMissing, idf(term));
   }
-  const probe = answerTypeProbe(question);
   const passage = quotes[0] ? snapshot.passages[quotes[0].passage] : undefined;
   const passageTerms = passage ? new Set(analyze(snapshot.documents[passage.doc]!.text.slice(passage.start, passage.end))) : new Set<string>();
   let rarestMissingPassage = 0;

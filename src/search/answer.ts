@@ -2,14 +2,13 @@ import { lineOf } from '../corpus/lines.js';
 import type { Embedder } from '../embed/embedder.js';
 import { FootnoteError } from '../errors.js';
 import { analyze } from '../index/analyze.js';
-import type { IndexSnapshot } from '../index/snapshot.js';
+import { lexicalText, type IndexSnapshot } from '../index/snapshot.js';
 import { fuseScores, type Candidate } from './fuse.js';
 import { answerability, isNearMiss, nearMissSignals, termCoverage } from './abstain.js';
-import { answerTypeProbe } from './answerType.js';
+import { answerTypeProbe, type AnswerTypeProbe } from './answerType.js';
 import { quoteWindow, type WindowSettings } from './quotes.js';
 import { rankSentences, type SentenceCandidate } from './sentences.js';
 import type { SentenceWeights } from './sentenceWeights.js';
-import { lexicalText } from '../index/build.js';
 
 /** One verbatim excerpt and where it comes from. `text === documentText.slice(start, end)`. */
 export interface Quote {
@@ -59,7 +58,7 @@ export const MAX_QUESTION_LENGTH = 4000;
 /** How many candidates each ranking contributes before fusion. */
 const CANDIDATES = 100;
 /** How many top passages are mined for quotes. */
-export const QUOTE_POOL = 12;
+const QUOTE_POOL = 12;
 export const DEFAULT_DENSE_WEIGHT = 0.6;
 
 /** Checks a question from a user; returns it trimmed or throws a FootnoteError saying what is wrong. */
@@ -114,6 +113,7 @@ export interface Explanation {
   /** Best first, never overlapping, before abstention: at least three, `limit` if more. */
   readonly quotes: readonly QuoteWithEvidence[];
   readonly questionTerms: ReadonlySet<string>;
+  readonly probe: AnswerTypeProbe;
 }
 
 /** What the fitting scripts vary; the bot always uses the defaults. */
@@ -126,7 +126,8 @@ export function explainQuestion(snapshot: IndexSnapshot, question: string, vecto
   const candidates = retrieve(snapshot, vector, question, settings.denseWeight ?? DEFAULT_DENSE_WEIGHT);
   const questionTerms = new Set(analyze(question));
   const pool = candidates.slice(0, QUOTE_POOL);
-  const ranked = rankSentences(snapshot, pool, { vector, terms: questionTerms, probe: answerTypeProbe(question) }, settings.sentenceWeights);
+  const probe = answerTypeProbe(question);
+  const ranked = rankSentences(snapshot, pool, { vector, terms: questionTerms, probe }, settings.sentenceWeights);
   const scores = new Map(ranked.map((c) => [`${c.doc}:${c.span.start}`, c.score]));
 
   const evidenceOf = memoEvidence(snapshot, vector, questionTerms, pool);
@@ -153,7 +154,7 @@ export function explainQuestion(snapshot: IndexSnapshot, question: string, vecto
       evidence: evidenceOf(sentence.passageRank),
     });
   }
-  return { pool, ranked, quotes, questionTerms };
+  return { pool, ranked, quotes, questionTerms, probe };
 }
 
 /**

@@ -75,11 +75,11 @@ export function rankSentences(
       const joinedPrevious = previous && sameParagraph(text, previous, span) ? previous : undefined;
       const joinedNext = next && sameParagraph(text, span, next) ? next : undefined;
       const sentenceText = text.slice(span.start, span.end);
-      const terms = termsOf(text, span);
+      const terms = termsOf(passage.doc, text, span);
       const coverage = weightedCoverage(question.terms, terms, idf, idfTotal);
       let contextGain = 0;
       if (joinedPrevious && leansBack(sentenceText)) {
-        const withPrevious = new Set([...terms, ...termsOf(text, joinedPrevious)]);
+        const withPrevious = new Set([...terms, ...termsOf(passage.doc, text, joinedPrevious)]);
         contextGain = weightedCoverage(question.terms, withPrevious, idf, idfTotal) - coverage;
       }
       const features: SentenceFeatures = {
@@ -104,7 +104,7 @@ export function rankSentences(
   return out.sort((a, b) => b.score - a.score || a.passageRank - b.passageRank || a.span.start - b.span.start);
 }
 
-export function scoreOf(features: SentenceFeatures, weights: SentenceWeights): number {
+function scoreOf(features: SentenceFeatures, weights: SentenceWeights): number {
   let score = weights.bias;
   for (const name of Object.keys(features) as (keyof SentenceFeatures)[]) score += weights[name] * features[name];
   return score;
@@ -137,14 +137,15 @@ function previousPassageSentence(snapshot: IndexSnapshot, passageIndex: number, 
 }
 
 /** Nothing but spaces between two sentences: never across a line break, a heading or skipped furniture. */
-export function sameParagraph(text: string, first: Span, second: Span): boolean {
+function sameParagraph(text: string, first: Span, second: Span): boolean {
   return /^[ \t\u00a0]*$/.test(text.slice(first.end, second.start));
 }
 
-function memoTerms(): (text: string, span: Span) => Set<string> {
+/** Analysed terms of a sentence, once per question (a sentence is the previous one of another too). */
+function memoTerms(): (doc: number, text: string, span: Span) => Set<string> {
   const cache = new Map<string, Set<string>>();
-  return (text, span) => {
-    const key = `${span.start}:${span.end}:${text.length}`;
+  return (doc, text, span) => {
+    const key = `${doc}:${span.start}:${span.end}`;
     let terms = cache.get(key);
     if (!terms) {
       terms = new Set(analyze(text.slice(span.start, span.end)));
