@@ -5,16 +5,22 @@ import type { DocumentMetadata, SkippedSource, SourceDocument } from './document
 import { parseJsonl } from './formats/jsonl.js';
 import { parseMarkdown } from './formats/md.js';
 import { parseTxt } from './formats/txt.js';
-import type { FormatParser } from './formats/types.js';
+import { parseHtml } from './formats/html.js';
+import { parsePdf } from './formats/pdf.js';
+import type { FormatReader } from './formats/types.js';
 import { pickMetadata } from './metadata.js';
 import { decodeText } from './decode.js';
 import { listFiles } from './walk.js';
 
-const PARSERS: Record<string, FormatParser> = {
-  '.txt': parseTxt,
-  '.md': parseMarkdown,
-  '.markdown': parseMarkdown,
-  '.jsonl': parseJsonl,
+const text = (parse: FormatReader['parse']): FormatReader => ({ binary: false, parse });
+const READERS: Record<string, FormatReader> = {
+  '.txt': text(parseTxt),
+  '.md': text(parseMarkdown),
+  '.markdown': text(parseMarkdown),
+  '.jsonl': text(parseJsonl),
+  '.html': text(parseHtml),
+  '.htm': text(parseHtml),
+  '.pdf': { binary: true, parse: parsePdf },
 };
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
@@ -33,7 +39,7 @@ export interface Corpus {
 export async function readCorpus(corpusDir: string, projectRoot: string): Promise<Corpus> {
   const stat = await fs.stat(corpusDir).catch(() => undefined);
   if (!stat?.isDirectory()) {
-    throw new FootnoteError('CORPUS_NOT_FOUND', `The corpus folder ${corpusDir} does not exist. Set CORPUS_DIR to a folder of .txt, .md or .jsonl files.`);
+    throw new FootnoteError('CORPUS_NOT_FOUND', `The corpus folder ${corpusDir} does not exist. Set CORPUS_DIR to a folder of .txt, .md, .jsonl, .html or .pdf files.`);
   }
   const documents: SourceDocument[] = [];
   const skipped: SkippedSource[] = [];
@@ -44,15 +50,15 @@ export async function readCorpus(corpusDir: string, projectRoot: string): Promis
   for (const absolute of files) {
     const source = relative(absolute);
     const extension = path.extname(absolute).toLowerCase();
-    const parse = PARSERS[extension]!;
-    const loaded = await loadText(absolute);
+    const reader = READERS[extension]!;
+    const loaded = reader.binary ? await loadBytes(absolute) : await loadText(absolute);
     if ('reason' in loaded) {
       skipped.push({ source, reason: loaded.reason });
       continue;
     }
     const idBase = toPosix(path.relative(corpusDir, absolute)).slice(0, -extension.length);
     const sidecar = await readSidecar(absolute, extension, skipped, projectRoot);
-    const parsed = parse({ source, idBase, text: loaded.text, sidecar });
+    const parsed = await reader.parse({ source, idBase, text: '', bytes: EMPTY, ...loaded, sidecar });
     skipped.push(...parsed.skipped);
     for (const doc of parsed.documents) {
       const other = seen.get(doc.id);
@@ -72,21 +78,28 @@ function citedSource(doc: SourceDocument): string {
   return doc.linesFollowText ? doc.source : `${doc.source}:${doc.firstLine}`;
 }
 
+const EMPTY = new Uint8Array(0);
+
 function isSupported(name: string): boolean {
-  return PARSERS[path.extname(name).toLowerCase()] !== undefined;
+  return READERS[path.extname(name).toLowerCase()] !== undefined;
 }
 
-async function loadText(file: string): Promise<{ text: string } | { reason: string }> {
-  let bytes: Buffer;
+async function loadBytes(file: string): Promise<{ bytes: Uint8Array } | { reason: string }> {
   try {
     const { size } = await fs.stat(file);
     if (size > MAX_FILE_BYTES) return { reason: `too large (${Math.round(size / 2 ** 20)} MiB; the limit is 256 MiB)` };
-    bytes = await fs.readFile(file);
+    if (size === 0) return { reason: 'empty file' };
+    return { bytes: await fs.readFile(file) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { reason: code === 'EACCES' ? 'unreadable (permission denied)' : `unreadable (${code ?? 'error'})` };
   }
-  const decoded = decodeText(bytes);
+}
+
+async function loadText(file: string): Promise<{ text: string } | { reason: string }> {
+  const loaded = await loadBytes(file);
+  if ('reason' in loaded) return loaded;
+  const decoded = decodeText(loaded.bytes);
   if ('reason' in decoded) return decoded;
   if (decoded.text.replace(/^\uFEFF/, '').trim() === '') return { reason: 'empty file' };
   return decoded;

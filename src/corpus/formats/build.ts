@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DocumentMetadata, SourceDocument, Span } from '../document.js';
+import type { DocumentMetadata, Section, SourceDocument, Span } from '../document.js';
 import { findFurniture } from '../furniture.js';
 import { deriveTitle } from '../metadata.js';
 
@@ -13,6 +13,9 @@ interface DocumentParts {
   linesFollowText?: boolean;
   extraUnquotable?: readonly Span[];
   fallbackTitle: string;
+  hasLines?: boolean;
+  sections?: readonly Section[];
+  pageStarts?: readonly number[];
 }
 
 /** Assembles a SourceDocument: title (given or derived), unquotable spans, content hash. */
@@ -39,6 +42,9 @@ export function makeDocument(parts: DocumentParts): SourceDocument {
     ...(date && { date }),
     firstLine: parts.firstLine ?? 1,
     linesFollowText: parts.linesFollowText ?? true,
+    ...(parts.hasLines === false && { hasLines: false }),
+    ...(parts.sections && parts.sections.length > 0 && { sections: parts.sections }),
+    ...(parts.pageStarts && { pageStarts: parts.pageStarts }),
     unquotable,
     hash,
   };

@@ -8,7 +8,7 @@ import type { FormatParser } from './types.js';
  * A bad line is skipped with its line number; the rest of the file is still read. An id used by
  * an earlier line keeps that line's record: the later one is reported with both line numbers.
  */
-export const parseJsonl: FormatParser = (file) => {
+export const parseJsonl: FormatParser = async (file) => {
   const documents: SourceDocument[] = [];
   const skipped: SkippedSource[] = [];
   const skip = (line: number, reason: string) => skipped.push({ source: `${file.source}:${line}`, reason });

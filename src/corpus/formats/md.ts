@@ -3,7 +3,7 @@ import { makeDocument, titleFromPath } from './build.js';
 import type { FormatParser } from './types.js';
 
 /** A Markdown file is one document; front matter and sidecar supply metadata (sidecar wins). */
-export const parseMarkdown: FormatParser = (file) => {
+export const parseMarkdown: FormatParser = async (file) => {
   const { metadata, problems, bodyStart } = parseFrontMatter(file.text);
   return {
     documents: [
