@@ -5,7 +5,10 @@ import { errorDetails } from './errors.js';
 import type { Logger } from './log.js';
 import { botPaths, checkPaths } from './paths.js';
 import { openFootnote } from './service.js';
+import { startUpkeep } from './upkeep.js';
 import { createProgressBar } from './cli/progress.js';
+
+type Stoppable = Pick<RunningBot, 'stop'>;
 
 /** Signals that mean "stop": from a terminal (INT, HUP), a process manager or container (TERM). */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -33,7 +36,15 @@ async function main(): Promise<void> {
   const bar = createProgressBar();
   const footnote = await openFootnote({ config, log, onProgress: (p) => bar.update(p), reindexInWorker: true });
   bar.done();
-  stopper.attach(await startBot({ config, log, footnote }));
+  const bot = await startBot({ config, log, footnote });
+  // Scheduled web refreshes and corpus watching start once the bot answers, and stop before it disconnects.
+  const upkeep = startUpkeep({ footnote, config, log });
+  stopper.attach({
+    stop: async () => {
+      upkeep.stop();
+      await bot.stop();
+    },
+  });
 }
 
 /**
@@ -42,8 +53,8 @@ async function main(): Promise<void> {
  * and signals; if it dies without passing the signal on, the bot would otherwise answer on as an
  * orphan. Installed before the model loads, so a stop during start-up is honoured too.
  */
-function stopOnSignals(log: Logger): { attach(bot: RunningBot): void } {
-  let bot: RunningBot | undefined;
+function stopOnSignals(log: Logger): { attach(bot: Stoppable): void } {
+  let bot: Stoppable | undefined;
   let stopping = false;
   const stop = async (reason: string) => {
     // A terminal's Ctrl+C reaches npm and the bot, and npm passes it on: repeats are expected.

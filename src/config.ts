@@ -1,4 +1,5 @@
 import path from 'node:path';
+import net from 'node:net';
 import { FootnoteError } from './errors.js';
 import type { LogLevel } from './log.js';
 
@@ -20,8 +21,32 @@ export interface Config {
   /** Overrides the calibrated answerability threshold of the model (see README). */
   readonly answerThreshold: number | undefined;
   readonly logLevel: LogLevel;
+  readonly web: WebConfig;
+  /** Re-check web pages (and reindex what changed) this often in the bot; unset: never on a schedule. */
+  readonly refreshHours: number | undefined;
+  /** Reindex (debounced) when files in the corpus folder change, while the bot runs. */
+  readonly watchCorpus: boolean;
   readonly discord: DiscordConfig;
 }
+
+/** Pages listed in `<CORPUS_DIR>/web.txt`, fetched when indexing (src/web/). */
+export interface WebConfig {
+  /** The list of pages and sitemaps, in the corpus folder (never indexed as a document). */
+  readonly sourcesFile: string;
+  /** Fetched copies, kept between runs beside the index versions. */
+  readonly cacheDir: string;
+  readonly timeoutSeconds: number;
+  readonly maxPageBytes: number;
+  readonly maxPagesPerSitemap: number;
+  /**
+   * Loopback, private and link-local addresses the fetcher may reach: none (false), all (true), or
+   * just these addresses and CIDR ranges (an intranet, a local test server).
+   */
+  readonly allowPrivateAddresses: boolean | readonly string[];
+}
+
+/** The name of the web sources list in the corpus folder. */
+export const WEB_SOURCES_FILE = 'web.txt';
 
 export interface DiscordConfig {
   readonly token: string | undefined;
@@ -37,6 +62,14 @@ export interface DiscordConfig {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  const family = net.isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 class Reader {
   readonly problems: string[] = [];
@@ -83,6 +116,20 @@ class Reader {
     if (['false', '0', 'no', 'off'].includes(value)) return false;
     this.problems.push(`${name}: expected true or false, got '${value}'`);
     return fallback;
+  }
+
+  /** false (the default), true, or a comma-separated list of IP addresses and CIDR ranges. */
+  addressAllowance(name: string): boolean | string[] {
+    const value = this.raw(name);
+    if (value === undefined || ['false', '0', 'no', 'off'].includes(value.toLowerCase())) return false;
+    if (['true', '1', 'yes', 'on'].includes(value.toLowerCase())) return true;
+    const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const bad = entries.filter((entry) => !isAddressOrRange(entry));
+    if (bad.length) {
+      this.problems.push(`${name}: expected true, false or comma-separated IP addresses and CIDR ranges (127.0.0.1, 10.0.0.0/8), got '${bad.join(', ')}'`);
+      return false;
+    }
+    return entries;
   }
 
   oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
@@ -132,11 +179,13 @@ export function loadConfig(env: Env, projectRoot: string = process.cwd()): Confi
   const read = new Reader(env);
   const resolve = (p: string) => path.resolve(projectRoot, p);
   const modelDir = read.optionalString('MODEL_DIR');
+  const corpusDir = resolve(read.string('CORPUS_DIR', 'corpus'));
+  const indexDir = resolve(read.string('INDEX_DIR', '.index'));
 
   const config: Config = {
     projectRoot,
-    corpusDir: resolve(read.string('CORPUS_DIR', 'corpus')),
-    indexDir: resolve(read.string('INDEX_DIR', '.index')),
+    corpusDir,
+    indexDir,
     modelDir: modelDir === undefined ? undefined : resolve(modelDir),
     embedModel: read.string('EMBED_MODEL', 'Xenova/bge-small-en-v1.5'),
     passageMaxTokens: read.integer('PASSAGE_MAX_TOKENS', 128, 32, 510),
@@ -144,6 +193,16 @@ export function loadConfig(env: Env, projectRoot: string = process.cwd()): Confi
     maxQuotes: read.integer('MAX_QUOTES', 3, 1, 10),
     answerThreshold: read.optionalNumber('ANSWER_THRESHOLD', 0, 1),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    web: {
+      sourcesFile: path.join(corpusDir, WEB_SOURCES_FILE),
+      cacheDir: path.join(indexDir, 'web'),
+      timeoutSeconds: read.integer('WEB_TIMEOUT_SECONDS', 20, 1, 300),
+      maxPageBytes: read.integer('WEB_MAX_PAGE_MB', 10, 1, 256) * 2 ** 20,
+      maxPagesPerSitemap: read.integer('WEB_MAX_SITEMAP_PAGES', 500, 1, 50_000),
+      allowPrivateAddresses: read.addressAllowance('WEB_ALLOW_PRIVATE_ADDRESSES'),
+    },
+    refreshHours: read.optionalNumber('INDEX_REFRESH_HOURS', 0.01, 24 * 365),
+    watchCorpus: read.boolean('WATCH_CORPUS', false),
     discord: {
       token: read.optionalString('DISCORD_TOKEN'),
       applicationId: read.optionalSnowflake('DISCORD_APPLICATION_ID'),

@@ -3,7 +3,7 @@ import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { loadModel } from './embed/model.js';
 import type { ModelProfile } from './embed/models.js';
 import { FootnoteError, isFootnoteError, describeError, fileSystemProblem } from './errors.js';
-import { buildIndex, indexSettings, type BuildProgress, type BuildReport } from './index/build.js';
+import { buildIndex, indexSettings, type BuildProgress, type BuildReport, type WebMode } from './index/build.js';
 import { buildIndexInWorker } from './index/buildInWorker.js';
 import { settingsMismatch } from './index/manifest.js';
 import type { IndexSnapshot, StoredDocument, StoredPassage } from './index/snapshot.js';
@@ -21,6 +21,8 @@ export interface SourceSummary {
 
 export interface ReindexOptions {
   readonly full?: boolean;
+  /** Fetch web pages again ('refresh', the default) or index the copies already fetched ('cache'). */
+  readonly web?: WebMode;
   readonly onProgress?: (progress: BuildProgress) => void;
   readonly hooks?: WriteHooks;
 }
@@ -82,7 +84,11 @@ export async function openFootnote({ config, log, onProgress, reindexInWorker = 
       running = (async () => {
         const inWorker = reindexInWorker && options.hooks === undefined;
         const report = inWorker
-          ? await buildIndexInWorker(config, { ...(options.full !== undefined && { full: options.full }), ...(options.onProgress && { onProgress: options.onProgress }) })
+          ? await buildIndexInWorker(config, {
+              ...(options.full !== undefined && { full: options.full }),
+              ...(options.web && { web: options.web }),
+              ...(options.onProgress && { onProgress: options.onProgress }),
+            })
           : await buildIndex({ config, embedder, profile, log, ...options });
         if (report.wrote) snapshot = (await loadSnapshot(config.indexDir)).snapshot;
         return report;

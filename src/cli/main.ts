@@ -1,4 +1,5 @@
 import { readCorpus } from '../corpus/read.js';
+import { isWebDocumentId } from '../web/documents.js';
 import { loadEnvironment, reportFatal } from '../environment.js';
 import { describeError, errorDetails, fatalMessage, isFootnoteError } from '../errors.js';
 import { answerToJson } from '../format/json.js';
@@ -135,6 +136,7 @@ export function reportToText(r: BuildReport): string {
     ...(r.rebuildReason ? [`Rebuilt everything: ${r.rebuildReason}.`] : []),
     `Documents: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed, ${r.unchanged.length} unchanged (${r.documents} in all).`,
     `Passages: ${r.passages} in the index, ${r.embeddedPassages} embedded now.`,
+    ...(r.web ? [`Web pages (web.txt): ${r.web.fetched} fetched, ${r.web.unchanged} unchanged, ${r.web.failed} failed.`] : []),
   ];
   const list = (label: string, ids: string[]) => ids.length > 0 && ids.length <= 20 && lines.push(`${label}: ${ids.join(', ')}`);
   list('Added', r.added);
@@ -147,7 +149,9 @@ export function reportToText(r: BuildReport): string {
 async function warnIfStale(footnote: Footnote, log: Logger): Promise<void> {
   try {
     const corpus = await readCorpus(footnote.config.corpusDir, footnote.config.projectRoot);
-    const plan = planUpdate(footnote.snapshot.manifest.documents, corpus.documents);
+    // Web pages change on their own schedule; only the files are compared (a reindex re-checks the pages).
+    const files = Object.fromEntries(Object.entries(footnote.snapshot.manifest.documents).filter(([id]) => !isWebDocumentId(id)));
+    const plan = planUpdate(files, corpus.documents);
     const changes = plan.added.length + plan.changed.length + plan.removed.length;
     if (changes > 0) {
       log.warn(`The corpus has changed since the index was built (${plan.added.length} added, ${plan.changed.length} changed, ${plan.removed.length} removed). Answers come from the index; run \`npm run index\` to update it.`);

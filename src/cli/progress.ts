@@ -1,6 +1,7 @@
 import type { BuildProgress } from '../index/build.js';
 
 const LABEL: Record<BuildProgress['phase'], string> = {
+  fetching: 'Fetching web pages',
   reading: 'Reading corpus',
   embedding: 'Embedding passages',
   indexing: 'Building indexes',

@@ -6,6 +6,8 @@ const TITLE_MAX = 100;
 
 /** The longest link Footnote keeps: it must fit an embed's url and a 1,024-character field whole. */
 export const URL_MAX_LENGTH = 512;
+/** A citation link may add an anchor and a text fragment to a document's URL (corpus/quoteLink.ts). */
+export const LINK_MAX_LENGTH = 1000;
 const METADATA_TEXT_MAX = 256;
 
 /** Metadata read from front matter, a sidecar or a JSONL record, and what was wrong with it. */
@@ -85,9 +87,9 @@ function oneLine(value: string): string {
  * would let it close an `<…>` link early or smuggle a masked link in. A URL with non-ASCII
  * characters is kept in its encoded form (`https://xn--…`, `%C3%A9`).
  */
-export function checkUrl(raw: string): { url: string } | { problem: string } {
+export function checkUrl(raw: string, maxLength = URL_MAX_LENGTH): { url: string } | { problem: string } {
   const value = raw.trim();
-  if (value.length > URL_MAX_LENGTH) return { problem: `longer than ${URL_MAX_LENGTH} characters` };
+  if (value.length > maxLength) return { problem: `longer than ${maxLength} characters` };
   if (/\s/.test(value)) return { problem: 'not a well-formed URL (it contains a space or line break)' };
   if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return { problem: 'not a well-formed URL (it contains a control character)' };
   const bad = /[<>"{}|\\^`]/.exec(value);
@@ -102,14 +104,14 @@ export function checkUrl(raw: string): { url: string } | { problem: string } {
   if (!/^https?:\/\/[^/?#]/i.test(value) || parsed.hostname === '') return { problem: 'not a well-formed URL (no host name)' };
   if (parsed.username !== '' || parsed.password !== '') return { problem: 'a link with a user name or password in it is not allowed' };
   const url = /[^\x21-\x7e]/.test(value) ? parsed.href : value;
-  if (url.length > URL_MAX_LENGTH) return { problem: `longer than ${URL_MAX_LENGTH} characters` };
+  if (url.length > maxLength) return { problem: `longer than ${maxLength} characters` };
   return { url };
 }
 
 /** True for a link the views may put in an embed's url or a message: `checkUrl` keeps it exactly as it is. */
-export function isUsableUrl(url: string | undefined): url is string {
+export function isUsableUrl(url: string | undefined, maxLength = URL_MAX_LENGTH): url is string {
   if (typeof url !== 'string') return false;
-  const checked = checkUrl(url);
+  const checked = checkUrl(url, maxLength);
   return 'url' in checked && checked.url === url;
 }
 

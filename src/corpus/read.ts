@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { WEB_SOURCES_FILE } from '../config.js';
 import { FootnoteError } from '../errors.js';
 import type { DocumentMetadata, SkippedSource, SourceDocument } from './document.js';
 import { parseJsonl } from './formats/jsonl.js';
@@ -34,7 +35,8 @@ export interface Corpus {
  * used (empty, binary, not UTF-8 or UTF-16, unreadable, a symlink leading out of the corpus, or a
  * duplicate id) is listed in `skipped` with the reason and never stops the rest. When two
  * documents share an id, the first in this order is kept: files by path, a JSONL file's records by line,
- * files reached through symlinks after all the others.
+ * files reached through symlinks after all the others. `web.txt` at the top of the folder lists web
+ * pages to fetch (src/web/) and is not a document.
  */
 export async function readCorpus(corpusDir: string, projectRoot: string): Promise<Corpus> {
   const stat = await fs.stat(corpusDir).catch(() => undefined);
@@ -47,7 +49,8 @@ export async function readCorpus(corpusDir: string, projectRoot: string): Promis
   const seen = new Map<string, string>();
 
   const files = await listFiles(corpusDir, isSupported, (absolute, reason) => skipped.push({ source: relative(absolute), reason }));
-  for (const absolute of files) {
+  const webList = path.join(corpusDir, WEB_SOURCES_FILE);
+  for (const absolute of files.filter((file) => file !== webList)) {
     const source = relative(absolute);
     const extension = path.extname(absolute).toLowerCase();
     const reader = READERS[extension]!;

@@ -1,10 +1,11 @@
-import { isUsableUrl } from '../corpus/metadata.js';
+import { LINK_MAX_LENGTH, isUsableUrl } from '../corpus/metadata.js';
+import { locate } from '../corpus/location.js';
 import type { StoredDocument, StoredPassage } from '../index/snapshot.js';
 import type { Answer, Quote } from '../search/answer.js';
 import type { SourceSummary } from '../service.js';
 import { DISCORD_LIMITS as L } from './limits.js';
 import { escapeMarkdown, escapeWithin, shortenText } from './markdown.js';
-import { WORDING, citeLocation, displayText } from './wording.js';
+import { WORDING, citeLocation, displayText, placeParts, type Citable } from './wording.js';
 
 /**
  * Answers, passages and documents as Discord message bodies (API JSON), pure and within every
@@ -73,7 +74,7 @@ function quoteEmbeds(quotes: readonly Quote[], closest: boolean): Embed[] {
   const perQuote = Math.floor((L.embedsTotal - overhead - 50) / shown.length);
   return parts.map(({ q, title, cite }, i) => ({
     title,
-    ...link(q.url),
+    ...link([q.link, q.url].find((u) => isUsableUrl(u, LINK_MAX_LENGTH))),
     color: closest ? COLOR.closest : COLOR.answer,
     description: `> ${escapeWithin(displayText(q.text), Math.max(40, Math.min(perQuote, L.embedDescription - 3 - cite.length)))}\n${cite}`,
     ...(i === shown.length - 1 && { footer: { text: footer } }),
@@ -87,15 +88,19 @@ function embedTitle(q: Quote, closest: boolean, max: number = L.embedTitle): str
 
 /** `{ url }` for an embed when the link is one Discord accepts, else nothing (the title is then plain). */
 function link(url: string | undefined): { url: string } | Record<string, never> {
-  return isUsableUrl(url) ? { url } : {};
+  return isUsableUrl(url, LINK_MAX_LENGTH) ? { url } : {};
 }
 
-/** "— file, lines 4–6", escaped, at most `max` characters: a long path is shortened, never the line numbers. */
-function citation(q: Pick<Quote, 'source' | 'lineStart' | 'lineEnd'>, max = 400): string {
+/**
+ * "— file, lines 4–6" (or "§ Section", "p. 4"), escaped, at most `max` characters: a long path
+ * is shortened first, then a long section title, never the line or page numbers.
+ */
+function citation(q: Citable, max = 400): string {
   const full = `— ${escapeMarkdown(citeLocation(q))}`;
   if (full.length <= max) return full;
-  const lines = escapeMarkdown(citeLocation({ ...q, source: '' }));
-  return `— ${escapeWithin(q.source, Math.max(20, max - 2 - lines.length))}${lines}`;
+  const place = placeParts(q).map((part) => (part.startsWith('§ ') ? `§ ${escapeWithin(part.slice(2), 100)}` : escapeMarkdown(part)));
+  const tail = place.map((part) => `, ${part}`).join('');
+  return `— ${escapeWithin(q.source, Math.max(20, max - 2 - tail.length))}${tail}`;
 }
 
 /** Escaped text as a block quote ("> " before every line), at most `max` characters. */
@@ -115,7 +120,8 @@ export function passageView(document: StoredDocument, passage: StoredPassage): M
     const gap = i === 0 ? '' : document.text.slice(passage.sentences[i - 1]!.end, s.start).includes('\n') ? '\n' : ' ';
     parts.push(gap + displayText(document.text.slice(s.start, s.end)));
   });
-  const location = citation({ source: document.source, lineStart: passage.lineStart, lineEnd: passage.lineEnd });
+  const { anchor: _anchor, ...place } = locate(document, passage.start, passage.end);
+  const location = citation({ source: document.source, ...place, lineStart: passage.lineStart, lineEnd: passage.lineEnd });
   return {
     embeds: [
       {
@@ -211,7 +217,7 @@ export function helpView(maxQuotes: number): MessageView {
     'I answer questions **only with quotes** from the documents my moderators curate, each with its citation. I never write claims of my own; when no document answers, I say so.',
     '',
     '**Ask:** `/ask question:…` (add `private:true` to see the answer alone), or mention me with your question. To check a claim in chat, right-click (or long-press) a message → **Apps → Find sources**.',
-    `**Answers:** up to ${maxQuotes} quotes, best first. Each shows the document title, its file and line numbers, and a link when the document has one. **More** shows the next quotes, **Show passage** the text around a quote, 👍/👎 tell the moderators whether it helped.`,
+    `**Answers:** up to ${maxQuotes} quotes, best first. Each shows the document title, its file and where in it (lines, section or page), and a link that opens at the quote when the document has one. **More** shows the next quotes, **Show passage** the text around a quote, 👍/👎 tell the moderators whether it helped.`,
     '**Browse:** `/sources` lists the documents, `/source` shows one.',
     '**Moderators:** `/reindex` updates the index after the documents change; answers continue meanwhile.',
   ].join('\n');

@@ -20,7 +20,11 @@ function quoteToJson(q: Quote): object {
     end: q.end,
     lineStart: q.lineStart,
     lineEnd: q.lineEnd,
+    ...(q.hasLines === false && { hasLines: false }),
+    ...(q.section && { section: q.section }),
+    ...(q.pageStart !== undefined && { pageStart: q.pageStart, pageEnd: q.pageEnd }),
     score: q.score,
     ...(q.url && { url: q.url }),
+    ...(q.link && { link: q.link }),
   };
 }

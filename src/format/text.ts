@@ -1,4 +1,4 @@
-import { isUsableUrl } from '../corpus/metadata.js';
+import { LINK_MAX_LENGTH, isUsableUrl } from '../corpus/metadata.js';
 import type { Answer, Quote } from '../search/answer.js';
 import type { SourceSummary } from '../service.js';
 import { WORDING, citeLocation, displayText } from './wording.js';
@@ -20,7 +20,8 @@ export function answerToText(answer: Answer): string {
 }
 
 function quoteLines(q: Quote, n: number): string[] {
-  const url = isUsableUrl(q.url) ? ` · ${q.url}` : '';
+  const target = [q.link, q.url].find((u) => isUsableUrl(u, LINK_MAX_LENGTH));
+  const url = target ? ` · ${target}` : '';
   return [`${n}. “${printable(displayText(q.text))}”`, `   — ${printable(q.title)}`, `     ${printable(citeLocation(q))}${url}`];
 }
 

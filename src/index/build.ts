@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { SkippedSource, SourceDocument, Span } from '../corpus/document.js';
 import { lineAt, lineStarts } from '../corpus/lines.js';
 import { packPassages, quotableSentences, splitLongSentence } from '../corpus/passages.js';
-import { readCorpus } from '../corpus/read.js';
+import { readCorpus, type Corpus } from '../corpus/read.js';
 import type { Embedder, Sequence } from '../embed/embedder.js';
 import type { ModelProfile } from '../embed/models.js';
 import { FootnoteError, isFootnoteError, describeError } from '../errors.js';
@@ -13,10 +13,13 @@ import { isNoop, planUpdate, type UpdatePlan } from './plan.js';
 import { lexicalText, quantize, type IndexSnapshot, type StoredDocument, type StoredPassage } from './snapshot.js';
 import { acquireIndexLock, loadSnapshot, readPassageVectors, writeSnapshot, type WriteHooks } from './store.js';
 import { HNSW_PARAMS, buildVectorIndex } from './vectors.js';
+import { loadWebSources, type WebSummary } from './webSources.js';
 
 const TITLE_TOKENS = 32;
 
-export type BuildPhase = 'reading' | 'embedding' | 'indexing' | 'writing';
+export type BuildPhase = 'fetching' | 'reading' | 'embedding' | 'indexing' | 'writing';
+/** Fetch the pages listed in web.txt again, or index the copies fetched last time. */
+export type WebMode = 'refresh' | 'cache';
 export interface BuildProgress {
   readonly phase: BuildPhase;
   readonly done: number;
@@ -30,12 +33,16 @@ export interface BuildOptions {
   readonly log: Logger;
   /** Re-embed everything, even unchanged documents. */
   readonly full?: boolean;
+  /** Default 'refresh'. */
+  readonly web?: WebMode;
   readonly onProgress?: (progress: BuildProgress) => void;
   readonly hooks?: WriteHooks;
 }
 
 export interface BuildReport extends UpdatePlan {
   readonly skipped: SkippedSource[];
+  /** What happened to the pages listed in web.txt, when there is one. */
+  readonly web?: WebSummary;
   readonly documents: number;
   readonly passages: number;
   /** Passages embedded by this run (the rest were reused). */
@@ -72,11 +79,13 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const progress = options.onProgress ?? (() => undefined);
   const release = await acquireIndexLock(config.indexDir);
   try {
+    progress({ phase: 'fetching', done: 0, total: 1 });
+    const web = await loadWebSources(config, options.web ?? 'refresh', (done, total) => progress({ phase: 'fetching', done, total }));
     progress({ phase: 'reading', done: 0, total: 1 });
-    const corpus = await readCorpus(config.corpusDir, config.projectRoot);
+    const corpus = withWebDocuments(await readCorpus(config.corpusDir, config.projectRoot), web);
     for (const s of corpus.skipped) log.warn(`skipped ${s.source}: ${s.reason}`);
     if (corpus.documents.length === 0) {
-      throw new FootnoteError('CORPUS_EMPTY', `No usable documents in ${config.corpusDir} (looked for .txt, .md and .jsonl files). The existing index was left as it was.`);
+      throw new FootnoteError('CORPUS_EMPTY', `No usable documents in ${config.corpusDir} (looked for .txt, .md, .jsonl, .html and .pdf files, and the pages in web.txt). The existing index was left as it was.`);
     }
 
     const settings = indexSettings(config, embedder, profile);
@@ -85,6 +94,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const report = (fields: Partial<BuildReport> & Pick<BuildReport, 'passages' | 'embeddedPassages' | 'version' | 'wrote'>): BuildReport => ({
       ...plan,
       skipped: corpus.skipped,
+      ...(web.summary && { web: web.summary }),
       documents: corpus.documents.length,
       seconds: (performance.now() - started) / 1000,
       ...(rebuildReason && { rebuildReason }),
@@ -130,6 +140,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   } finally {
     await release();
   }
+}
+
+/** Files first, then web pages; a page whose id a file already has is reported, like any duplicate id. */
+function withWebDocuments(files: Corpus, web: { documents: SourceDocument[]; skipped: SkippedSource[] }): Corpus {
+  const ids = new Set(files.documents.map((d) => d.id));
+  const documents = [...files.documents];
+  const skipped = [...files.skipped, ...web.skipped];
+  for (const doc of web.documents) {
+    if (ids.has(doc.id)) skipped.push({ source: doc.source, reason: `duplicate id '${doc.id}': a file of the corpus already has it, which is kept` });
+    else documents.push(doc);
+  }
+  return { documents, skipped };
 }
 
 async function previousIndex(indexDir: string, settings: IndexSettings, full: boolean): Promise<{ previous?: IndexSnapshot; rebuildReason?: string }> {
@@ -243,6 +265,9 @@ function storedDocument(doc: SourceDocument): Omit<StoredDocument, 'passageCount
     text: doc.text,
     firstLine: doc.firstLine,
     linesFollowText: doc.linesFollowText,
+    ...(doc.hasLines === false && { hasLines: false }),
+    ...(doc.sections && { sections: doc.sections }),
+    ...(doc.pageStarts && { pageStarts: doc.pageStarts }),
   };
 }
 

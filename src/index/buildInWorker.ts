@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import { FootnoteError, type ErrorCode } from '../errors.js';
-import type { BuildProgress, BuildReport } from './build.js';
+import type { BuildProgress, BuildReport, WebMode } from './build.js';
 
 type WorkerMessage =
   | { type: 'progress'; progress: BuildProgress }
@@ -9,9 +9,9 @@ type WorkerMessage =
   | { type: 'error'; code?: ErrorCode; message: string };
 
 /** buildIndex in a worker thread (see buildWorker.ts): same report, same errors, same progress. */
-export function buildIndexInWorker(config: Config, options: { full?: boolean; onProgress?: (p: BuildProgress) => void }): Promise<BuildReport> {
+export function buildIndexInWorker(config: Config, options: { full?: boolean; web?: WebMode; onProgress?: (p: BuildProgress) => void }): Promise<BuildReport> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./buildWorker.mjs', import.meta.url), { workerData: { config, full: options.full === true } });
+    const worker = new Worker(new URL('./buildWorker.mjs', import.meta.url), { workerData: { config, full: options.full === true, web: options.web ?? 'refresh' } });
     let settled = false;
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'progress') options.onProgress?.(message.progress);

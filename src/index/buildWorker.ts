@@ -10,9 +10,9 @@ import { createEmbedder } from '../embed/embedder.js';
 import { loadModel } from '../embed/model.js';
 import { isFootnoteError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { buildIndex } from './build.js';
+import { buildIndex, type WebMode } from './build.js';
 
-const { config, full } = workerData as { config: Config; full: boolean };
+const { config, full, web } = workerData as { config: Config; full: boolean; web: WebMode };
 const port = parentPort!;
 // When the bot's thread wants the cores too (a burst of questions to acknowledge and answer),
 // it goes first. On Linux a nice value is per thread, and the threads onnxruntime starts from
@@ -33,6 +33,7 @@ try {
     profile: loaded.profile,
     log,
     full,
+    web,
     onProgress: (progress) => port.postMessage({ type: 'progress', progress }),
   });
   port.postMessage({ type: 'done', report });

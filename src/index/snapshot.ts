@@ -1,4 +1,4 @@
-import type { Span } from '../corpus/document.js';
+import type { Section, Span } from '../corpus/document.js';
 import type { LexicalIndex } from './lexical.js';
 import type { IndexManifest } from './manifest.js';
 import type { VectorIndex } from './vectors.js';
@@ -15,6 +15,10 @@ export interface StoredDocument {
   readonly text: string;
   readonly firstLine: number;
   readonly linesFollowText: boolean;
+  /** See SourceDocument: absent in indexes built before HTML and PDF were read, which had lines. */
+  readonly hasLines?: boolean;
+  readonly sections?: readonly Section[];
+  readonly pageStarts?: readonly number[];
   readonly passageCount: number;
 }
 

@@ -1,4 +1,5 @@
-import { lineOf } from '../corpus/lines.js';
+import { locate } from '../corpus/location.js';
+import { quoteLink } from '../corpus/quoteLink.js';
 import type { Embedder } from '../embed/embedder.js';
 import { FootnoteError } from '../errors.js';
 import { analyze } from '../index/analyze.js';
@@ -23,9 +24,18 @@ export interface Quote {
   /** 1-based, inclusive lines of `source`. */
   readonly lineStart: number;
   readonly lineEnd: number;
+  /** False when the document's lines mean nothing to a reader (HTML, PDF): it is cited by section or page. */
+  readonly hasLines?: boolean;
+  /** The heading of the section the quote is in (HTML). */
+  readonly section?: string;
+  /** 1-based, inclusive pages (PDF). */
+  readonly pageStart?: number;
+  readonly pageEnd?: number;
   /** Relevance in [0, 1], comparable within one answer. */
   readonly score: number;
   readonly url?: string;
+  /** Where a reader lands at the quote: `url` with the section's anchor and a text fragment, or `#page=`. */
+  readonly link?: string;
   /** The passage the quote was taken from (position in the snapshot it was answered from). */
   readonly passage: number;
 }
@@ -139,6 +149,8 @@ export function explainQuestion(snapshot: IndexSnapshot, question: string, vecto
     const { start, end } = quoteWindow(doc.text, sentence, (span) => scores.get(`${sentence.doc}:${span.start}`) ?? -Infinity, settings.window);
     if (quotes.some((q) => q.docId === doc.id && q.start < end && start < q.end)) continue;
     const passage = pool[sentence.passageRank]!;
+    const { anchor, ...location } = locate(doc, start, end);
+    const link = quoteLink(doc, start, end, { anchor, pageStart: location.pageStart });
     quotes.push({
       text: doc.text.slice(start, end),
       docId: doc.id,
@@ -146,10 +158,10 @@ export function explainQuestion(snapshot: IndexSnapshot, question: string, vecto
       source: doc.source,
       start,
       end,
-      lineStart: lineOf(doc, start),
-      lineEnd: lineOf(doc, end - 1),
+      ...location,
       score: round(passage.fused),
       ...(doc.url && { url: doc.url }),
+      ...(link && { link }),
       passage: passageHolding(snapshot, passage.passage, start, end),
       evidence: evidenceOf(sentence.passageRank),
     });

@@ -31,6 +31,16 @@ describe('loadConfig', () => {
       maxQuotes: 3,
       answerThreshold: undefined,
       logLevel: 'info',
+      web: {
+        sourcesFile: '/project/corpus/web.txt',
+        cacheDir: '/project/.index/web',
+        timeoutSeconds: 20,
+        maxPageBytes: 10 * 2 ** 20,
+        maxPagesPerSitemap: 500,
+        allowPrivateAddresses: false,
+      },
+      refreshHours: undefined,
+      watchCorpus: false,
       discord: {
         token: undefined,
         applicationId: undefined,
@@ -65,6 +75,9 @@ describe('loadConfig', () => {
         MODERATOR_ROLE_IDS: '123456789012345678, 223456789012345678',
         DISCORD_API_URL: 'http://127.0.0.1:8080/api/',
         PASSAGE_OVERLAP_SENTENCES: '   ',
+        WEB_ALLOW_PRIVATE_ADDRESSES: '127.0.0.1, 10.1.2.0/24,::1',
+        INDEX_REFRESH_HOURS: '0.5',
+        WATCH_CORPUS: 'true',
       },
       '/project',
     );
@@ -76,6 +89,9 @@ describe('loadConfig', () => {
       answerThreshold: 0.7,
       logLevel: 'debug',
       passageOverlapSentences: 1,
+      web: { sourcesFile: '/project/docs/web.txt', cacheDir: '/var/footnote/index/web', allowPrivateAddresses: ['127.0.0.1', '10.1.2.0/24', '::1'] },
+      refreshHours: 0.5,
+      watchCorpus: true,
       discord: { replyInThread: true, moderatorRoleIds: ['123456789012345678', '223456789012345678'], apiUrl: 'http://127.0.0.1:8080/api' },
     });
   });
@@ -97,6 +113,8 @@ describe('loadConfig', () => {
       DISCORD_GUILD_ID: 'my-server',
       MODERATOR_ROLE_IDS: '123456789012345678,admins',
       DISCORD_API_URL: 'ftp://example.org',
+      WEB_ALLOW_PRIVATE_ADDRESSES: '127.0.0.1,intranet',
+      INDEX_REFRESH_HOURS: 'daily',
     });
     expect(error.code).toBe('CONFIG_INVALID');
     for (const line of [
@@ -109,10 +127,12 @@ describe('loadConfig', () => {
       "DISCORD_GUILD_ID: expected a Discord id (15-21 digits), got 'my-server'",
       "MODERATOR_ROLE_IDS: expected comma-separated Discord ids (digits), got 'admins'",
       "DISCORD_API_URL: expected an http(s) URL, got 'ftp://example.org'",
+      "WEB_ALLOW_PRIVATE_ADDRESSES: expected true, false or comma-separated IP addresses and CIDR ranges (127.0.0.1, 10.0.0.0/8), got 'intranet'",
+      "INDEX_REFRESH_HOURS: expected a number 0.01-8760, got 'daily'",
     ]) {
       expect(error.message).toContain(line);
     }
-    expect(error.message.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(9);
+    expect(error.message.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(11);
   });
 });
 

@@ -30,7 +30,9 @@ export function makeDocument(parts: DocumentParts): SourceDocument {
   ].sort((a, b) => a.start - b.start);
   const { url, publisher, date } = parts.metadata;
   const hash = createHash('sha256')
-    .update(JSON.stringify([parts.text, title, url ?? null, publisher ?? null, date ?? null]))
+    // Where quotes are cited (sections, pages) counts too; it is left out when absent, so the
+    // hashes of plain-text documents stay what they were and their passages are reused.
+    .update(JSON.stringify([parts.text, title, url ?? null, publisher ?? null, date ?? null, ...(parts.sections || parts.pageStarts ? [parts.sections ?? null, parts.pageStarts ?? null] : [])]))
     .digest('hex');
   return {
     id: parts.id,

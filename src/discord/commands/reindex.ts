@@ -7,6 +7,7 @@ import { isModerator } from '../guards.js';
 import { notice, updateReply } from '../reply.js';
 
 const PHASE: Record<BuildProgress['phase'], string> = {
+  fetching: 'Fetching the listed web pages…',
   reading: 'Reading the documents…',
   embedding: 'Embedding passages',
   indexing: 'Building the indexes…',
@@ -37,7 +38,7 @@ export const reindexCommand: SlashCommand = {
       const now = Date.now();
       if (now - lastEdit < PROGRESS_EVERY_MS && p.done !== p.total) return;
       lastEdit = now;
-      const text = p.phase === 'embedding' ? `${PHASE.embedding}: ${p.done}/${p.total}` : PHASE[p.phase];
+      const text = p.phase === 'embedding' || (p.phase === 'fetching' && p.total > 1) ? `${PHASE[p.phase].replace(/…$/, '')}: ${p.done}/${p.total}` : PHASE[p.phase];
       editing = editing.then(() => interaction.editReply(updateReply(notice(`Reindexing. ${text}`))).catch(() => undefined));
     };
     let result: string;
@@ -63,6 +64,7 @@ function reportText(r: BuildReport): string {
     `Changed ${r.changed.length}${names(r.changed)}`,
     `Removed ${r.removed.length}${names(r.removed)}`,
     `Unchanged ${r.unchanged.length}. Passages: ${r.passages}.`,
+    ...(r.web ? [`Web pages: ${r.web.fetched} fetched, ${r.web.unchanged} unchanged, ${r.web.failed} failed.`] : []),
   ];
   if (r.skipped.length) lines.push(`Skipped ${r.skipped.length}:`, ...r.skipped.slice(0, 15).map((s) => `- ${escapeMarkdown(s.source)}: ${escapeMarkdown(s.reason)}`));
   return lines.join('\n');
