@@ -56,6 +56,24 @@ export function renderReport(r: BenchReport): string {
     out.push(table(['batch', 'seconds', 'passages/s', 'relative'], b.sizes.map((x) => [String(x.batchSize), seconds(x.seconds), fixed(x.passagesPerSecond), fixed(x.relative, 2)])));
   }
 
+  if (res.formats) {
+    const f = res.formats;
+    out.push('', `Formats — generated docs-site HTML pages and two-column PDFs: extraction alone (median of ${f.sizes.extractionRounds} passes), then buildIndex end to end (reading = read, extract, split, tokenize; then embed, HNSW + BM25, write)`);
+    out.push(
+      table(
+        ['format', 'files', 'pages', 'MB', 'extract pages/s', 'MB/s', 'passages', 'build s', 'reading s', 'embedding s', 'embedding share', 'build pages/s'],
+        f.rows.map((x) => {
+          const b = x.build;
+          return [x.format, int(x.files), int(x.pages), fixed(x.bytes / 2 ** 20, 2), fixed(x.extraction.pagesPerSecond), fixed(x.extraction.mbPerSecond, 2), b ? int(b.passages) : 'n/a', b ? seconds(b.seconds) : 'n/a', b ? seconds(b.readingSeconds) : 'n/a', b ? seconds(b.embeddingSeconds) : 'n/a', b ? pct(b.embeddingShare) : 'n/a', b ? fixed(b.pagesPerSecond, 2) : 'n/a'];
+        }),
+      ),
+    );
+    for (const x of f.rows) {
+      if (x.extractionFailures) out.push(`${x.format}: extraction refused ${x.extractionFailures} of ${x.files} files`);
+      if (x.build?.skipped) out.push(`${x.format}: the build skipped ${x.build.skipped} of ${x.files} files`);
+    }
+  }
+
   if (res.langchain.length) {
     const batch = res.langchain[0]!.batchSize;
     out.push('', `LangChain.js baseline — read, RecursiveCharacterTextSplitter (defaults: 1,000 chars, 200 overlap), HuggingFaceTransformersEmbeddings (same q8 model, CLS, batch ${batch}), HNSWLib, save`);

@@ -1,5 +1,5 @@
 /**
- * Footnote's benchmark: `npm run bench [-- --quick] [-- --only seed,scifact,100k,langchain,latency,cold]`.
+ * Footnote's benchmark: `npm run bench [-- --quick] [-- --only seed,scifact,100k,langchain,latency,cold,batch,formats]`.
  * Progress goes to stderr, the table to stdout, and everything measured to
  * bench/results/<timestamp>.json and bench/results/latest.json. See bench/README.md.
  */
@@ -14,6 +14,7 @@ import { describeError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
 import { openFootnote } from '../src/service.js';
 import { measureColdStart, type ColdResult } from './cold.js';
+import { FORMATS_QUICK_SIZES, FORMATS_SIZES, measureFormats, type FormatsResult } from './formats.js';
 import { ROOT, WORK, largeCorpus, scifactCorpus, scifactSample, scifactSourceDir, seedCorpus, type Corpus } from './corpora.js';
 import type { LangChainIndexRun } from './langchain.js';
 import { FOOTNOTE_BATCH_SIZE, ensureIndex, footnoteSciFact, footnoteSeedHit3, indexBytes, measureBatchSizes, measureThroughput, makeConfigFactory, openCached, type BatchSizeResult, type BuildRun, type Shared, type ThroughputResult } from './footnote.js';
@@ -24,7 +25,7 @@ import { renderReport } from './report.js';
 /** LangChain batches its embeddings; 16 is what it was compared at since the first bench. */
 const LANGCHAIN_BATCH_SIZE = 16;
 
-const PARTS = ['seed', 'scifact', '100k', 'langchain', 'latency', 'cold', 'batch'] as const;
+const PARTS = ['seed', 'scifact', '100k', 'langchain', 'latency', 'cold', 'batch', 'formats'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench [-- options]
@@ -220,6 +221,14 @@ async function main(): Promise<void> {
     });
   }
 
+  // 1c. HTML and PDF: extraction alone, and a full build of each with its phases.
+  if (options.parts.has('formats')) {
+    await guard('formats', async () => {
+      results.formats = await measureFormats(shared, options.quick ? FORMATS_QUICK_SIZES : FORMATS_SIZES);
+      results.errors.push(...results.formats.errors);
+    });
+  }
+
   // 2. The LangChain.js baseline on the same corpora.
   if (options.parts.has('langchain')) {
     await guard('langchain', async () => {
@@ -373,6 +382,7 @@ export interface Results {
   latency: LatencyResult[];
   cold: ColdResult[];
   batchSizes?: BatchSizeResult;
+  formats?: FormatsResult;
   errors: { part: string; error: string }[];
 }
 
