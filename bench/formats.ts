@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { extractHtml } from '../src/corpus/html/extract.js';
 import { extractPdf } from '../src/corpus/pdf/extract.js';
+import { splitSentences } from '../src/corpus/sentences.js';
+import { linkToQuote } from '../src/corpus/textFragment.js';
 import { buildIndex, type BuildProgress } from '../src/index/build.js';
 import { interleave, setBalancedColumns, setColumn, writePdf, type PdfTextRun } from '../test/helpers/pdf.js';
 import { seededRandom } from '../test/helpers/random.js';
@@ -54,9 +56,19 @@ export interface FormatRow {
   readonly error?: string;
 }
 
+/** Building a quote's text-fragment link (linkToQuote), in ms per quote. */
+export interface LinkTiming {
+  readonly documents: string;
+  readonly meanChars: number;
+  readonly quotes: number;
+  readonly medianMs: number;
+  readonly p95Ms: number;
+}
+
 export interface FormatsResult {
   readonly sizes: FormatsSizes;
   readonly rows: FormatRow[];
+  readonly links?: LinkTiming[];
   readonly errors: { part: string; error: string }[];
 }
 
@@ -69,6 +81,7 @@ export async function measureFormats(shared: Shared, sizes: FormatsSizes): Promi
   fs.rmSync(root, { recursive: true, force: true });
   const rows: FormatRow[] = [];
   const errors: { part: string; error: string }[] = [];
+  let links: LinkTiming[] | undefined;
   await shared.embedder.embedQuery('warm up the model');
 
   // HTML
@@ -90,6 +103,9 @@ export async function measureFormats(shared: Shared, sizes: FormatsSizes): Promi
     let row: FormatRow = { format: 'html', files: pages.length, pages: pages.length, bytes, ...(await timeExtraction(shared, 'html', once, sizes.extractionRounds, pages.length, bytes)) };
     row = await withBuild(shared, row, dir, path.join(root, 'html', 'index'));
     rows.push(row);
+    const texts = pages.map((page) => extractHtml(page.html)).flatMap((out) => ('reason' in out ? [] : [out.text]));
+    links = [timeLinks('each page', texts), timeLinks('all pages as one document', [texts.join('\n\n')])];
+    for (const l of links) shared.note(`formats: text-fragment links, ${l.documents} (${Math.round(l.meanChars / 1000)} k characters): median ${l.medianMs.toFixed(2)} ms, p95 ${l.p95Ms.toFixed(2)} ms a quote`);
   }
 
   // PDF
@@ -115,7 +131,33 @@ export async function measureFormats(shared: Shared, sizes: FormatsSizes): Promi
   }
 
   for (const row of rows) if (row.error) errors.push({ part: `formats/${row.format}`, error: row.error });
-  return { sizes, rows, errors };
+  return { sizes, rows, ...(links && { links }), errors };
+}
+
+/**
+ * linkToQuote for 200 sentence quotes spread over `documents` (seeded), after 20 untimed ones: what a
+ * quote's link costs on the question path for a document with a URL.
+ */
+function timeLinks(label: string, documents: readonly string[]): LinkTiming {
+  const rand = seededRandom(7);
+  const times: number[] = [];
+  for (let k = 0; k < 220; k++) {
+    const text = documents[Math.floor(rand() * documents.length)]!;
+    const spans = splitSentences(text);
+    const span = spans[Math.floor(rand() * spans.length)];
+    if (!span) continue;
+    const started = performance.now();
+    linkToQuote(`${SITE}/page`, { documentText: text, start: span.start, end: span.end });
+    if (k >= 20) times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    documents: label,
+    meanChars: documents.reduce((n, d) => n + d.length, 0) / documents.length,
+    quotes: times.length,
+    medianMs: times[Math.floor((times.length - 1) / 2)]!,
+    p95Ms: times[Math.floor(times.length * 0.95)]!,
+  };
 }
 
 type ExtractionFields = Pick<FormatRow, 'extraction' | 'extractedChars' | 'extractionFailures'>;

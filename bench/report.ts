@@ -72,6 +72,7 @@ export function renderReport(r: BenchReport): string {
       if (x.extractionFailures) out.push(`${x.format}: extraction refused ${x.extractionFailures} of ${x.files} files`);
       if (x.build?.skipped) out.push(`${x.format}: the build skipped ${x.build.skipped} of ${x.files} files`);
     }
+    for (const l of f.links ?? []) out.push(`text-fragment link of a sentence quote, ${l.documents} (${int(l.meanChars)} characters): median ${fixed(l.medianMs, 2)} ms, p95 ${fixed(l.p95Ms, 2)} ms (${l.quotes} quotes)`);
   }
 
   if (res.langchain.length) {
