@@ -13,6 +13,11 @@ export function lineStarts(text: string): number[] {
 /** 1-based line of `source` holding `offset` of the document's text. */
 export function lineAt(doc: Pick<SourceDocument, 'firstLine' | 'linesFollowText'>, starts: readonly number[], offset: number): number {
   if (!doc.linesFollowText) return doc.firstLine;
+  return doc.firstLine + lastAtOrBefore(starts, offset);
+}
+
+/** Index of the last of the sorted `starts` that is at most `offset` (0 when none is): the line or page holding it. */
+export function lastAtOrBefore(starts: readonly number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -20,7 +25,7 @@ export function lineAt(doc: Pick<SourceDocument, 'firstLine' | 'linesFollowText'
     if (starts[mid]! <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return doc.firstLine + lo;
+  return lo;
 }
 
 /** 1-based line of `offset` for a single lookup (no line table); see `lineAt` for many. */

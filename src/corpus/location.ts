@@ -1,5 +1,5 @@
 import type { Section, SourceDocument } from './document.js';
-import { lineOf } from './lines.js';
+import { lastAtOrBefore, lineOf } from './lines.js';
 
 type Locatable = Pick<SourceDocument, 'text' | 'firstLine' | 'linesFollowText' | 'hasLines' | 'sections' | 'pageStarts'>;
 
@@ -49,12 +49,5 @@ function sectionAt(sections: readonly Section[] | undefined, offset: number): Se
 
 /** 1-based page holding `offset`. */
 function pageAt(pageStarts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = pageStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (pageStarts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  return lastAtOrBefore(pageStarts, offset) + 1;
 }
