@@ -72,7 +72,8 @@ function expectAnswered(result: CliResult, ws: Workspace): void {
   expect(result.code, ownStderr(result.stderr)).toBe(0);
   const answer = JSON.parse(result.stdout) as { answered: boolean; quotes: Parameters<typeof expectExactFileQuote>[0][] };
   expect(answer.answered).toBe(true);
-  for (const q of answer.quotes) expectExactFileQuote(q, ws.root, QUESTION);
+  // The command line runs in the project root, so its sources are relative to it (not to the workspace).
+  for (const q of answer.quotes) expectExactFileQuote(q, PROJECT_ROOT, `${QUESTION} (${path.relative(PROJECT_ROOT, ws.root)})`);
 }
 
 describe('REGRESSION: a damaged vectors.hnsw crashed `ask` with a segmentation fault (issue 10)', () => {
