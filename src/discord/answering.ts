@@ -4,6 +4,7 @@ import { validateQuestion, type Answer } from '../search/answer.js';
 import type { StoredAnswer } from './answerStore.js';
 import type { BotContext } from './context.js';
 import { ids } from './customIds.js';
+import { noteDeclined } from './feedback.js';
 
 /** More pages than this are not offered: beyond them quotes answer the question too loosely. */
 const MAX_PAGES = 3;
@@ -35,7 +36,9 @@ export async function takeQuestion(context: BotContext, userId: string, rawQuest
   const acknowledged = acknowledge();
   const answer = context.queue.admit(key, () => context.footnote.ask(question, { limit }), acknowledged);
   await acknowledged;
-  return answerPage(context.answers.add(await answer, pageSize), 0, heading);
+  const stored = context.answers.add(await answer, pageSize);
+  noteDeclined(context.feedback, stored, userId, context.log); // for /gaps
+  return answerPage(stored, 0, heading);
 }
 
 export function answerPage(stored: StoredAnswer, page: number, heading?: string): MessageView {

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FootnoteError, fileSystemProblem } from '../errors.js';
+import { FootnoteError, describeError, fileSystemProblem } from '../errors.js';
 import { createFolder } from '../paths.js';
 import type { StoredAnswer } from './answerStore.js';
+import { readFeedbackLog, type DeclinedRecord, type DownReason, type ReasonRecord } from '../gaps/records.js';
+import type { Logger } from '../log.js';
 
 export interface FeedbackRecord {
   readonly time: string;
@@ -16,7 +18,11 @@ export interface FeedbackRecord {
   readonly user: string;
 }
 
-/** 👍/👎 votes, appended as JSON lines to FEEDBACK_FILE. The salt lives beside it and never leaves the machine. */
+/**
+ * 👍/👎 votes, appended as JSON lines to FEEDBACK_FILE, and in the same file (one history, one
+ * salt, one file to back up or clear) the questions the bot declined and the reasons given for a
+ * 👎, as lines of their own kind (src/gaps/records.ts). The salt lives beside it and never leaves the machine.
+ */
 export class FeedbackStore {
   private salt: string | undefined;
   constructor(readonly file: string) {}
@@ -30,15 +36,44 @@ export class FeedbackStore {
       question: stored.answer.question,
       answered: stored.answer.answered,
       quotes: quotes.map((q) => ({ docId: q.docId, source: q.source, start: q.start, end: q.end, lineStart: q.lineStart, lineEnd: q.lineEnd })),
-      user: createHash('sha256').update(this.saltValue()).update(userId).digest('hex').slice(0, 16),
+      user: this.hashUser(userId),
     };
+    this.append(record);
+    return record;
+  }
+
+  /** A question the bot declined to answer (asked by `userId`, stored only as a salted hash). */
+  recordDeclined(stored: StoredAnswer, userId: string): DeclinedRecord {
+    const record: DeclinedRecord = {
+      kind: 'declined',
+      time: new Date().toISOString(),
+      answerId: stored.id,
+      question: stored.answer.question,
+      closest: stored.answer.closest.map((q) => ({ docId: q.docId, source: q.source, start: q.start, end: q.end, lineStart: q.lineStart, lineEnd: q.lineEnd })),
+      user: this.hashUser(userId),
+    };
+    this.append(record);
+    return record;
+  }
+
+  /** What was wrong with an answer voted 👎, a line of its own referring to the answer. */
+  recordReason(answerId: string, reason: DownReason, userId: string): ReasonRecord {
+    const record: ReasonRecord = { kind: 'reason', time: new Date().toISOString(), answerId, reason, user: this.hashUser(userId) };
+    this.append(record);
+    return record;
+  }
+
+  private hashUser(userId: string): string {
+    return createHash('sha256').update(this.saltValue()).update(userId).digest('hex').slice(0, 16);
+  }
+
+  private append(record: object): void {
     try {
       createFolder(path.dirname(this.file));
       fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
     } catch (error) {
       throw this.writeFailed(error);
     }
-    return record;
   }
 
   /** A vote that cannot be stored is the disk's problem, said plainly (the answer itself is unaffected). */
@@ -67,18 +102,20 @@ export class FeedbackStore {
   }
 }
 
-/** Reads the feedback file; the latest vote of a member on an answer counts. */
+/** Reads the votes of the feedback file (other kinds of line are skipped); the latest vote of a member on an answer counts. */
 export function readFeedback(file: string): FeedbackRecord[] {
-  if (!fs.existsSync(file)) return [];
-  const latest = new Map<string, FeedbackRecord>();
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line) as FeedbackRecord;
-      latest.set(`${r.answerId}:${r.user}`, r);
-    } catch {
-      /* a torn last line after a crash: skip it */
-    }
+  return readFeedbackLog(file).votes;
+}
+
+/**
+ * Records a declined question for /gaps. Never fails the answer: a line that cannot be written is
+ * logged (without the member's id) and the member still gets their reply.
+ */
+export function noteDeclined(feedback: FeedbackStore, stored: StoredAnswer, userId: string, log: Logger): void {
+  if (stored.answer.answered) return;
+  try {
+    feedback.recordDeclined(stored, userId);
+  } catch (error) {
+    log.warn('could not record a declined question', { file: feedback.file, error: describeError(error) });
   }
-  return [...latest.values()];
 }

@@ -1,0 +1,20 @@
+import type { Config } from '../config.js';
+import type { IndexSnapshot } from '../index/snapshot.js';
+import { questionEmbedder } from './embedder.js';
+import { readFeedbackLog } from './records.js';
+import { findGaps, type GapsReport } from './report.js';
+
+/**
+ * What /gaps and `npm run gaps` both run: FEEDBACK_FILE read, grouped with the configured model's
+ * query vectors, closest documents from `snapshot` (the index being served) when it was built with
+ * that model.
+ */
+export async function reportGaps(config: Config, snapshot: IndexSnapshot | undefined, options: { threshold?: number } = {}): Promise<GapsReport> {
+  const log = readFeedbackLog(config.discord.feedbackFile);
+  if (log.votes.every((v) => v.vote === 'up') && log.declined.length === 0) {
+    return findGaps(log, { embed: () => Promise.reject(new Error('nothing to embed')), ...options });
+  }
+  const embedder = await questionEmbedder(config);
+  const usable = snapshot && snapshot.manifest.modelId === embedder.modelId ? snapshot : undefined;
+  return findGaps(log, { embed: (q) => embedder.embedQuery(q), ...(usable && { snapshot: usable }), ...options });
+}
