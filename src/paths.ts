@@ -100,9 +100,13 @@ function writeProblem(p: string): string | undefined {
   }
 }
 
-/** The paths `npm start` uses: the corpus to read, the index and feedback file to write. */
+/** The paths `npm start` uses: the corpus to read, the index, feedback and audit files to write. */
 export function botPaths(config: Config): PathRequirement[] {
-  return [...commandPaths(config, true), { variable: 'FEEDBACK_FILE', path: config.discord.feedbackFile, kind: 'file', writable: true }];
+  return [
+    ...commandPaths(config, true),
+    { variable: 'FEEDBACK_FILE', path: config.discord.feedbackFile, kind: 'file', writable: true },
+    { variable: 'AUDIT_FILE', path: config.discord.auditFile, kind: 'file', writable: true },
+  ];
 }
 
 /** The paths a command uses; `writesIndex` for commands that (re)build it. */
