@@ -6,8 +6,8 @@ import type { Footnote } from '../service.js';
 import { AnswerStore } from './answerStore.js';
 import type { BotContext, Command } from './context.js';
 import { FeedbackStore } from './feedback.js';
-import { logIn } from './login.js';
-import { handleMention } from './mentions.js';
+import { logIn, readsAllMessages } from './login.js';
+import { listenForQuestions } from './conversations.js';
 import { QuestionQueue } from './queue.js';
 import { RateLimiter } from './rateLimit.js';
 import { COMMANDS } from './registry.js';
@@ -20,12 +20,17 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-/** Client options: only non-privileged intents; mentions off by default; a local API for tests. */
+/**
+ * Client options: only non-privileged intents unless REPLY_MODES or ANSWER_FORUMS is set; mentions
+ * off by default; a local API for tests.
+ */
 export function clientOptions(config: Config): ClientOptions {
   return {
-    // Guilds: slash commands and guild data. GuildMessages: messages that mention the bot, whose
-    // text Discord delivers without the privileged Message Content intent.
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    // Guilds: slash commands, guild data, threads. GuildMessages: messages that mention the bot,
+    // whose text Discord delivers without the privileged Message Content intent. Reading other
+    // messages (REPLY_MODES) and forum posts (ANSWER_FORUMS) needs Message Content, which must be
+    // enabled for the bot in the developer portal, or Discord refuses the connection (4014).
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(readsAllMessages(config) ? [GatewayIntentBits.MessageContent] : [])],
     allowedMentions: NO_MENTIONS,
     ...(config.discord.apiUrl !== undefined && { rest: { api: config.discord.apiUrl } }),
   };
@@ -47,10 +52,13 @@ export async function startBot(options: { config: Config; log: Logger; footnote:
   const route = createRouter(context, options.commands ?? COMMANDS);
 
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
-  client.on(Events.MessageCreate, (message) => void handleMention(message, context, client.user!.id));
+  listenForQuestions(client, context);
   client.on(Events.Error, (error) => log.error('discord client error', { error: describeError(error) }));
   client.on(Events.Warn, (message) => log.warn(message));
 
+  if (readsAllMessages(config)) {
+    log.info('asking Discord for the privileged Message Content intent (REPLY_MODES or ANSWER_FORUMS is set): enable it on the Bot page of the developer portal');
+  }
   await logIn(client, config);
   log.info('connected to Discord', { user: client.user?.tag, guilds: client.guilds.cache.size, documents: footnote.snapshot.documents.length });
   return {

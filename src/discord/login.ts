@@ -2,6 +2,11 @@ import { DiscordAPIError, Events, REST, Routes, type Client } from 'discord.js';
 import type { Config } from '../config.js';
 import { FootnoteError, describeError } from '../errors.js';
 
+/** Whether the bot reads messages not addressed to it (and so needs the privileged Message Content intent). */
+export function readsAllMessages(config: Config): boolean {
+  return Object.values(config.discord.replyModes).some((mode) => mode !== 'mention') || config.discord.answerForums.length > 0;
+}
+
 /** How long the gateway may take to say READY after the token was accepted. */
 export const READY_TIMEOUT_MS = 60_000;
 const DISCORD_API = 'https://discord.com/api';
@@ -53,8 +58,12 @@ export function loginError(error: unknown, config: Config): unknown {
   if (code === 'TokenInvalid' || (error instanceof DiscordAPIError && error.status === 401)) {
     return new FootnoteError('DISCORD_LOGIN_FAILED', `DISCORD_TOKEN: Discord refused the token. Copy the bot token again (developer portal → your application → Bot → Reset Token) into .env.`, { cause: error });
   }
-  if (code === 'DisallowedIntents') {
-    return new FootnoteError('DISCORD_LOGIN_FAILED', 'Discord refused the intents the bot asks for (Guilds, Guild Messages). Check the Bot page of the developer portal.', { cause: error });
+  // discord.js 14 throws a plain Error ("Used disallowed intents") for gateway close 4014, without a code.
+  if (code === 'DisallowedIntents' || (error instanceof Error && /disallowed intents/i.test(error.message))) {
+    const detail = readsAllMessages(config)
+      ? 'Guilds, Guild Messages and Message Content, which ANSWER_FORUMS and REPLY_MODES (questions, all) need. Turn on "Message Content Intent" on the Bot page of the developer portal, or unset those settings'
+      : 'Guilds, Guild Messages. Check the Bot page of the developer portal';
+    return new FootnoteError('DISCORD_LOGIN_FAILED', `Discord refused the intents the bot asks for (${detail}).`, { cause: error });
   }
   if (typeof code === 'string' && NETWORK_CODES[code]) {
     return new FootnoteError('DISCORD_UNREACHABLE', `Cannot reach ${where}: ${NETWORK_CODES[code]}. Check the network${config.discord.apiUrl === undefined ? '' : ' and DISCORD_API_URL'}.`, { cause: error });

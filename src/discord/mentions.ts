@@ -6,13 +6,15 @@ import { takeQuestion } from './answering.js';
 import type { BotContext } from './context.js';
 import { messageReply, notice } from './reply.js';
 import { randomBytes } from 'node:crypto';
+import { followUpQuestion, type ThreadQuestions } from './whenToAnswer.js';
 
 /**
  * "@Footnote what did Lightfoot tell ICE?" → the same answer as /ask, as a reply (or in a new
  * thread when REPLY_IN_THREAD is on). Discord delivers the text of messages that mention the bot
- * without the privileged Message Content intent.
+ * without the privileged Message Content intent. In a thread the bot answered (`threads` knows its
+ * question), a mention is a follow-up: the thread's question adds its terms (followUpQuestion).
  */
-export async function handleMention(message: Message, context: BotContext, botId: string): Promise<void> {
+export async function handleMention(message: Message, context: BotContext, botId: string, threads?: ThreadQuestions): Promise<void> {
   if (message.author.bot || !message.inGuild() || !message.mentions.users.has(botId)) return;
   const question = message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ').trim();
   try {
@@ -23,9 +25,11 @@ export async function handleMention(message: Message, context: BotContext, botId
     const typing = async () => {
       if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => undefined);
     };
-    const view = await takeQuestion(context, message.author.id, question, typing);
+    const starter = message.channel.isThread() ? threads?.starter(message.channelId) : undefined;
+    const view = await takeQuestion(context, message.author.id, followUpQuestion(starter, question), typing);
     if (context.config.discord.replyInThread && !message.channel.isThread()) {
       const thread = await message.startThread({ name: shortenText(question.replace(/<[@#][!&]?\d+>/g, '').trim() || 'Sources', DISCORD_LIMITS.threadName) });
+      threads?.remember(thread.id, question);
       await thread.send(messageReply(view));
     } else {
       await message.reply(messageReply(view));

@@ -9,7 +9,7 @@ import type { APIInteraction, APIMessage, APIUser, GatewayMessageCreateDispatchD
 import { Gateway, INTENTS, PRIVILEGED_INTENTS, type GatewaySession, type IdentifyRecord } from './gateway.js';
 import { InteractionHandle } from './interactions.js';
 import { LIMITS } from './limits.js';
-import { BOT_USER, defaultGuild, IDS, type GuildInit } from './payloads.js';
+import { BOT_USER, defaultGuild, guildMessage, IDS, MEMBER, type Actor, type GuildInit } from './payloads.js';
 import { ApiServer, type InjectedFailure, type StandinSettings } from './server.js';
 import type { RecordedRequest, Violation } from './types.js';
 import { clone, isDict, snowflake, waitUntil, type Dict } from './util.js';
@@ -60,6 +60,33 @@ export interface DispatchedMessage {
   contentVisible: boolean;
 }
 
+/** A member's new post in a forum channel (see `createForumPost`). */
+export interface ForumPostInit {
+  /** The forum channel (type 15). */
+  forumId: string;
+  /** The post's title: the thread's name. */
+  title: string;
+  /** The starter message's text. */
+  content: string;
+  /** Default MEMBER. */
+  author?: Actor;
+  /** The thread's id, which is also the starter message's. Default: a new snowflake. */
+  id?: string;
+  /** Wait this long between THREAD_CREATE and the starter's MESSAGE_CREATE; until then fetching it answers 10008. */
+  starterDelayMs?: number;
+  /** The first N fetches of the starter message answer 404 10008 (Unknown Message) even once it exists. */
+  starterUnavailableFetches?: number;
+}
+
+export interface ForumPost {
+  /** The thread as stored (type 11, parent_id = the forum, owner_id = the author). */
+  thread: Dict;
+  /** The starter message as dispatched (id and channel_id = the thread's id). */
+  starter: DispatchedMessage;
+  /** How many sessions got THREAD_CREATE. */
+  threadDeliveredTo: number;
+}
+
 export interface DiscordStandin {
   /** `http://127.0.0.1:PORT/api` → `new Client({ rest: { api: standin.apiUrl } })`. */
   readonly apiUrl: string;
@@ -98,6 +125,13 @@ export interface DiscordStandin {
   dispatchMessage(payload: GatewayMessageCreateDispatchData | APIMessage): DispatchedMessage;
   /** Send any other dispatch event to every session; returns how many got it. */
   dispatch(event: string, data: unknown): number;
+  /**
+   * A member opens a post in a forum channel, in Discord's order: THREAD_CREATE (`newly_created`)
+   * for the new public thread, then MESSAGE_CREATE for its starter message, whose id is the
+   * thread's. Resolves once both are dispatched. See `ForumPostInit` to delay the starter message
+   * or refuse its first fetches with 10008.
+   */
+  createForumPost(init: ForumPostInit): Promise<ForumPost>;
 
   /** The first recorded (answered) request matching `predicate`, now or within `timeoutMs` (default 5000). */
   waitFor(predicate: (request: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
@@ -317,6 +351,29 @@ export async function startDiscordStandin(options: StandinOptions = {}): Promise
 
     dispatch(event, data) {
       return gateway.dispatch(event, data, () => clone(data));
+    },
+
+    async createForumPost(init) {
+      requireSession('a forum post');
+      const forum = world.channels.get(init.forumId);
+      if (!forum || forum.type !== 15) throw new Error(`Channel ${init.forumId} is not a forum channel (type 15)`);
+      const author = init.author ?? MEMBER;
+      const thread = world.createThread({ id: init.id ?? snowflake(), parentId: init.forumId, name: init.title, type: 11, ownerId: author.id });
+      thread.message_count = 1;
+      thread.total_message_sent = 1;
+      thread.member_count = 1;
+      if (init.starterUnavailableFetches) {
+        const unknownMessage = { code: 10008, message: 'Unknown Message' };
+        api.failures.push({ method: 'GET', path: `/channels/${thread.id}/messages/${thread.id}`, status: 404, body: unknownMessage, times: init.starterUnavailableFetches });
+      }
+      const threadDeliveredTo = gateway.dispatch('THREAD_CREATE', null, (session) =>
+        (session.intents & INTENTS.Guilds) !== 0 ? { ...clone(thread), newly_created: true } : undefined,
+      );
+      log(`dispatched THREAD_CREATE ${String(thread.id)} (forum post in ${init.forumId})`);
+      if (init.starterDelayMs) await new Promise((resolve) => setTimeout(resolve, init.starterDelayMs));
+      const starter = standin.dispatchMessage(guildMessage({ id: thread.id, channelId: thread.id, guildId: forum.guild_id, content: init.content, author }));
+      forum.last_message_id = thread.id;
+      return { thread: clone(thread), starter, threadDeliveredTo };
     },
 
     waitFor(predicate, timeoutMs = 5000) {

@@ -81,6 +81,20 @@ function channelOf(init: ChannelInit, guildId: string, index: number): Dict {
     });
   }
   if (type === 2) Object.assign(channel, { bitrate: 64000, user_limit: 0, rtc_region: null, last_message_id: null });
+  if (type === 15) {
+    // A forum: members open posts (threads whose starter message has the thread's id); no messages of its own.
+    Object.assign(channel, {
+      topic: init.topic ?? null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      default_auto_archive_duration: 1440,
+      default_thread_rate_limit_per_user: 0,
+      available_tags: [],
+      default_reaction_emoji: null,
+      default_sort_order: null,
+      default_forum_layout: 0,
+    });
+  }
   return channel;
 }
 
@@ -422,7 +436,8 @@ export class World {
 
   // ------------------------------------------------------------------------------------------------ threads
 
-  createThread(opts: { parentId: string; name: string; type: number; autoArchiveDuration?: number; rateLimitPerUser?: number; id?: string }): Dict {
+  /** `ownerId` (default the bot): who opened it; the bot is a member only of threads it opened. */
+  createThread(opts: { parentId: string; name: string; type: number; autoArchiveDuration?: number; rateLimitPerUser?: number; id?: string; ownerId?: string }): Dict {
     const parent = this.channels.get(opts.parentId);
     const guild = this.guildOfChannel(opts.parentId);
     const now = isoNow();
@@ -432,7 +447,7 @@ export class World {
       type: opts.type,
       guild_id: guild?.id,
       parent_id: opts.parentId,
-      owner_id: this.botUser.id,
+      owner_id: opts.ownerId ?? this.botUser.id,
       name: opts.name,
       last_message_id: null,
       rate_limit_per_user: opts.rateLimitPerUser ?? 0,
@@ -450,6 +465,8 @@ export class World {
       },
       member: { id, user_id: this.botUser.id, join_timestamp: now, flags: 0 },
     };
+    if (opts.ownerId !== undefined && opts.ownerId !== this.botUser.id) delete thread.member;
+    if (parent?.type === 15) thread.applied_tags = [];
     this.channels.set(id, thread);
     guild?.channelIds.push(id);
     return thread;
