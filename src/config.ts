@@ -55,11 +55,26 @@ export interface DiscordConfig {
   readonly apiUrl: string | undefined;
   readonly moderatorRoleIds: readonly string[];
   readonly replyInThread: boolean;
+  /**
+   * Channels (by id) where the bot answers more than mentions: `questions` (messages that read as
+   * a question) or `all` (every message of some length). Unlisted channels: mentions only.
+   */
+  readonly replyModes: Readonly<Record<string, ReplyMode>>;
+  /** Forum channels whose new posts are answered in their thread (when the corpus answers them). */
+  readonly answerForums: readonly string[];
+  /** In those forums, say once that nothing answers a post, instead of staying silent. */
+  readonly forumSayUnanswered: boolean;
   readonly questionsPerMinute: number;
   /** A question is turned away when the bot expects to take longer than this to answer it. */
   readonly maxQuestionWaitSeconds: number;
   readonly feedbackFile: string;
+  /** Where every change made to the corpus from Discord is appended (JSON lines): who, what, when. */
+  readonly auditFile: string;
 }
+
+/** How the bot answers in a channel (REPLY_MODES): mentions only, questions, or every message. */
+export const REPLY_MODES = ['mention', 'questions', 'all'] as const;
+export type ReplyMode = (typeof REPLY_MODES)[number];
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -160,6 +175,25 @@ class Reader {
     return value;
   }
 
+  /** `channelId:mode` entries, comma-separated (REPLY_MODES). */
+  replyModes(name: string): Record<string, ReplyMode> {
+    const value = this.raw(name);
+    const modes: Record<string, ReplyMode> = {};
+    if (value === undefined) return modes;
+    const bad: string[] = [];
+    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const match = /^(\d{15,21})\s*:\s*([a-z]+)$/i.exec(entry);
+      const mode = match?.[2]!.toLowerCase() as ReplyMode | undefined;
+      const id = match?.[1];
+      if (!id || !mode || !REPLY_MODES.includes(mode) || (Object.hasOwn(modes, id) && modes[id] !== mode)) bad.push(entry);
+      else modes[id] = mode;
+    }
+    if (bad.length) {
+      this.problems.push(`${name}: expected comma-separated channelId:mode entries (a Discord id of 15-21 digits, mode one of ${REPLY_MODES.join(', ')}; one mode per channel), got '${bad.join(', ')}'`);
+    }
+    return modes;
+  }
+
   optionalUrl(name: string): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
@@ -210,9 +244,13 @@ export function loadConfig(env: Env, projectRoot: string = process.cwd()): Confi
       apiUrl: read.optionalUrl('DISCORD_API_URL'),
       moderatorRoleIds: read.snowflakes('MODERATOR_ROLE_IDS'),
       replyInThread: read.boolean('REPLY_IN_THREAD', false),
+      replyModes: read.replyModes('REPLY_MODES'),
+      answerForums: read.snowflakes('ANSWER_FORUMS'),
+      forumSayUnanswered: read.boolean('FORUM_SAY_UNANSWERED', false),
       questionsPerMinute: read.integer('QUESTIONS_PER_MINUTE', 6, 1, 1000),
       maxQuestionWaitSeconds: read.integer('MAX_QUESTION_WAIT_SECONDS', 10, 1, 600),
       feedbackFile: resolve(read.string('FEEDBACK_FILE', 'feedback/feedback.jsonl')),
+      auditFile: resolve(read.string('AUDIT_FILE', 'audit/corpus-audit.jsonl')),
     },
   };
 

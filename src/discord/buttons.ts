@@ -1,4 +1,8 @@
 import { documentView, passageView, sourcesView } from '../format/discord.js';
+import { CURATE_BUTTONS } from './curateButtons.js';
+import { whatWasWrongView } from '../format/gaps.js';
+import { DOWN_REASONS, isDownReason, type DownReason } from '../gaps/records.js';
+import { gapsPageButton } from './commands/gaps.js';
 import { answerPage, expired, shownQuotes } from './answering.js';
 import type { ButtonHandler } from './context.js';
 import { ids } from './customIds.js';
@@ -34,7 +38,22 @@ const vote: ButtonHandler = {
     const stored = context.answers.get(answerId);
     if (!stored) throw expired();
     context.feedback.record(choice === 'up' ? 'up' : 'down', stored, interaction.user.id);
-    await interaction.reply(interactionReply(notice(choice === 'up' ? 'Thanks! Glad the sources helped.' : 'Thanks: the moderators will look at what was missing.'), true));
+    if (choice === 'up') {
+      await interaction.reply(interactionReply(notice('Thanks! Glad the sources helped.'), true));
+      return;
+    }
+    const reasonIds = Object.fromEntries((Object.keys(DOWN_REASONS) as DownReason[]).map((r) => [r, ids.reason(answerId, r)])) as Record<DownReason, string>;
+    await interaction.reply(interactionReply(whatWasWrongView('Thanks: the moderators will look at what was missing.', reasonIds), true));
+  },
+};
+
+/** The optional "what was wrong?" after a 👎: a line of its own in FEEDBACK_FILE, referring to the answer. */
+const reason: ButtonHandler = {
+  prefix: 'reason',
+  async run(interaction, [answerId = '', choice], context) {
+    if (!isDownReason(choice)) throw expired();
+    context.feedback.recordReason(answerId, choice, interaction.user.id);
+    await interaction.update(updateReply(notice(`Thanks: noted as “${DOWN_REASONS[choice]}”.`)));
   },
 };
 
@@ -59,4 +78,4 @@ const document: ButtonHandler = {
   },
 };
 
-export const BUTTONS: readonly ButtonHandler[] = [more, passage, vote, sources, document];
+export const BUTTONS: readonly ButtonHandler[] = [more, passage, vote, sources, document, reason, gapsPageButton, ...CURATE_BUTTONS];

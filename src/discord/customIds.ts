@@ -8,6 +8,8 @@ export const ids = {
   vote: (answerId: string, vote: 'up' | 'down') => `vote:${answerId}:${vote}`,
   sources: (page: number, direction: 'prev' | 'next') => `sources:${page}:${direction}`,
   document: (docId: string, page: number, direction: 'prev' | 'next') => `doc:${page}:${direction}:${docId}`.slice(0, 100),
+  reason: (answerId: string, reason: string) => `reason:${answerId}:${reason}`,
+  gaps: (page: number, direction: 'prev' | 'next') => `gaps:${page}:${direction}`,
 };
 
 export function parseCustomId(customId: string): { prefix: string; args: string[] } {

@@ -219,7 +219,7 @@ export function helpView(maxQuotes: number): MessageView {
     '**Ask:** `/ask question:…` (add `private:true` to see the answer alone), or mention me with your question. To check a claim in chat, right-click (or long-press) a message → **Apps → Find sources**.',
     `**Answers:** up to ${maxQuotes} quotes, best first. Each shows the document title, its file and where in it (lines, section or page), and a link that opens at the quote when the document has one. **More** shows the next quotes, **Show passage** the text around a quote, 👍/👎 tell the moderators whether it helped.`,
     '**Browse:** `/sources` lists the documents, `/source` shows one.',
-    '**Moderators:** `/reindex` updates the index after the documents change; answers continue meanwhile.',
+    '**Moderators:** `/reindex` updates the index after the documents change; answers continue meanwhile. **Apps → Add to corpus** on a message, `/corpus add`, `/corpus remove` and `/corpus list` curate the documents from here; `/gaps` shows the questions the documents did not answer.',
   ].join('\n');
   return { embeds: [{ title: 'Footnote: answers with sources, and nothing else', color: COLOR.info, description }], components: [] };
 }

@@ -48,9 +48,13 @@ describe('loadConfig', () => {
         apiUrl: undefined,
         moderatorRoleIds: [],
         replyInThread: false,
+        replyModes: {},
+        answerForums: [],
+        forumSayUnanswered: false,
         questionsPerMinute: 6,
         maxQuestionWaitSeconds: 10,
         feedbackFile: '/project/feedback/feedback.jsonl',
+        auditFile: '/project/audit/corpus-audit.jsonl',
       },
     });
   });

@@ -2,8 +2,9 @@
  * A local stand-in for Discord's HTTP API and gateway, for end-to-end tests that run the real discord.js client.
  * See README.md in this folder.
  */
-export { startDiscordStandin, type DiscordStandin, type DispatchedMessage, type StandinOptions } from './standin.js';
+export { startDiscordStandin, type DiscordStandin, type DispatchedMessage, type ForumPost, type ForumPostInit, type StandinOptions } from './standin.js';
 export { InteractionHandle } from './interactions.js';
+export { hostAttachment, attachmentOption, type UploadInit } from './attachments.js';
 export type { RecordedRequest, RecordedFile, Violation, CallbackRecord, WebhookRecord, ApiErrorBody } from './types.js';
 export type { InjectedFailure, StandinSettings } from './server.js';
 export { CLOSE, INTENTS, type IdentifyRecord, type GatewaySession } from './gateway.js';

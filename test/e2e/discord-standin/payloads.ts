@@ -10,6 +10,7 @@ import type {
   APIApplicationCommandAutocompleteGuildInteraction,
   APIApplicationCommandInteractionDataBasicOption,
   APIApplicationCommandInteractionDataOption,
+  APIAttachment,
   APIChatInputApplicationCommandGuildInteraction,
   APIInteractionGuildMember,
   APIMessage,
@@ -309,6 +310,8 @@ export function slashCommand(
     subcommand?: string;
     /** Defaults to the id of the registered command with this name, or a fresh id. */
     commandId?: string;
+    /** Uploaded files for attachment options (type 11, value = the attachment's id): `data.resolved.attachments`. */
+    attachments?: APIAttachment[];
   },
 ): APIChatInputApplicationCommandGuildInteraction {
   let options: APIApplicationCommandInteractionDataOption[] = toOptions(init.options);
@@ -317,7 +320,13 @@ export function slashCommand(
   }
   return {
     ...base(init, 2),
-    data: { id: init.commandId ?? '', name: init.name, type: 1, options },
+    data: {
+      id: init.commandId ?? '',
+      name: init.name,
+      type: 1,
+      options,
+      ...(init.attachments?.length ? { resolved: { attachments: Object.fromEntries(init.attachments.map((a) => [a.id, a])) } } : {}),
+    },
   } as unknown as APIChatInputApplicationCommandGuildInteraction;
 }
 
