@@ -16,7 +16,8 @@ import { CurateRefusal, isCurateRefusal } from './refusal.js';
 import { checkDocumentFiles } from './validate.js';
 
 export interface Moderator {
-  readonly id: string;
+  /** Salted hash of the moderator's Discord id (as FEEDBACK_FILE stores members): stable, not a raw id. */
+  readonly user: string;
   readonly name: string;
 }
 

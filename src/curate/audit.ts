@@ -4,14 +4,15 @@ import { createFolder } from '../paths.js';
 
 /**
  * One change to the corpus made from Discord. Moderators act for the community and are
- * accountable for what they add or remove, so the entry names them: their user id (stable) and
- * display name at the time (readable). Members' questions are never logged here.
+ * accountable for what they add or remove, so the entry names them: their display name at the
+ * time (readable) and, like every user Footnote stores, a salted hash of their id (stable across
+ * name changes; no raw ids are stored). Members' questions are never logged here.
  */
 export interface AuditEntry {
   readonly time: string;
   readonly action: 'add-message' | 'add-file' | 'remove';
   readonly guildId: string;
-  readonly moderator: { readonly id: string; readonly name: string };
+  readonly moderator: { readonly user: string; readonly name: string };
   /** Document ids added or removed. */
   readonly documents: readonly string[];
   /** Files written or deleted, relative to the corpus folder. */
@@ -60,7 +61,7 @@ const VERB: Record<AuditEntry['action'], string> = { 'add-message': 'added messa
 export function formatAuditEntry(e: AuditEntry): string {
   const safe = (s: unknown) => String(s).replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '�');
   const what = e.documents.length ? e.documents.join(', ') : e.files.join(', ');
-  const parts = [`${e.time.slice(0, 19).replace('T', ' ')}Z`, `${safe(e.moderator.name)} (${safe(e.moderator.id)})`, `${VERB[e.action] ?? e.action}: ${what}`];
+  const parts = [`${e.time.slice(0, 19).replace('T', ' ')}Z`, `${safe(e.moderator.name)} (${safe(e.moderator.user)})`, `${VERB[e.action] ?? e.action}: ${what}`];
   if (e.origin) parts.push(`from ${e.origin}`);
   if (e.skipped?.length) parts.push(`skipped: ${e.skipped.join('; ')}`);
   return safe(parts.join('  ')).replace(/�{2,}/g, '�');

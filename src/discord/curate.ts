@@ -20,11 +20,11 @@ export function requireIdle(context: BotContext): void {
   if (context.footnote.reindexing) throw new FootnoteError('INDEX_BUSY', 'A reindex is running. Nothing was changed; try again when it has finished.');
 }
 
-/** Who acted, for the audit log: the user id and the name shown in the server. */
-export function moderatorOf(interaction: CurateInteraction): Moderator {
+/** Who acted, for the audit log: the salted hash of their id (no raw ids are stored) and the name shown in the server. */
+export function moderatorOf(interaction: CurateInteraction, context: BotContext): Moderator {
   const member = interaction.member;
   const name = member && 'displayName' in member ? member.displayName : (member?.nick ?? interaction.user.displayName);
-  return { id: interaction.user.id, name };
+  return { user: context.feedback.hashUser(interaction.user.id), name };
 }
 
 export function attachmentRef(a: Attachment): AttachmentRef {

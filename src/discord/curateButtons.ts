@@ -37,13 +37,13 @@ export const corpusRemoveButton: ButtonHandler = {
     await interaction.update(updateReply(notice(`Removing “${escapeMarkdown(doc.title)}”…`)));
     let result;
     try {
-      result = await removeDocument(curateDeps(context.config), interaction.guildId ?? '', doc, moderatorOf(interaction));
+      result = await removeDocument(curateDeps(context.config), interaction.guildId ?? '', doc, moderatorOf(interaction, context));
     } catch (error) {
       if (!isCurateRefusal(error)) throw error;
       await interaction.editReply(updateReply(notice(error.message)));
       return;
     }
-    context.log.info('corpus changed', { action: 'remove', moderator: result.entry.moderator.id, documents: result.entry.documents });
+    context.log.info('corpus changed', { action: 'remove', moderator: result.entry.moderator.user, documents: result.entry.documents });
     await reindexAfterChange(interaction, context, `Removed “${escapeMarkdown(doc.title)}” (${result.entry.files.length} file${result.entry.files.length === 1 ? '' : 's'}).`);
   },
 };

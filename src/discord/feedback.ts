@@ -63,7 +63,8 @@ export class FeedbackStore {
     return record;
   }
 
-  private hashUser(userId: string): string {
+  /** The member as stored: the first 16 hex digits of sha256(salt, Discord id). */
+  hashUser(userId: string): string {
     return createHash('sha256').update(this.saltValue()).update(userId).digest('hex').slice(0, 16);
   }
 

@@ -102,7 +102,7 @@ describe('uploads and removals, with the audit log', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const deps: CurateDeps = { corpusDir, projectRoot: root, auditFile: path.join(root, 'audit.jsonl'), origins: [base], maxBytes: 1000 };
-    const moderator = { id: '1000000000000000302', name: 'Mod' };
+    const moderator = { user: '5f2c0e7d9a1b3c4e', name: 'Mod' };
     try {
       await expect(addUpload(deps, { guildId: '1000000000000000100', attachment: { id: '1000000000000000555', name: 'a.txt', url: 'https://evil.example/a.txt', size: 10 } }, moderator)).rejects.toThrow(/not on Discord's attachment servers/);
       expect(fs.readdirSync(corpusDir)).toEqual([]);
@@ -115,7 +115,7 @@ describe('uploads and removals, with the audit log', () => {
       expect(fs.readdirSync(path.join(corpusDir, 'discord/1000000000000000100'))).toEqual([]);
       const { entries } = readAudit(deps.auditFile);
       expect(entries.map((e) => e.action)).toEqual(['add-file', 'remove']);
-      expect(formatAuditEntry(entries[0]!)).toMatch(/Mod \(1000000000000000302\)  added file: discord\/1000000000000000100\/upload-1000000000000000555  from \.\.\/\.\.\/a\.txt$/);
+      expect(formatAuditEntry(entries[0]!)).toMatch(/Mod \(5f2c0e7d9a1b3c4e\)  added file: discord\/1000000000000000100\/upload-1000000000000000555  from \.\.\/\.\.\/a\.txt$/);
     } finally {
       server.close();
     }

@@ -35,14 +35,14 @@ export const addToCorpusCommand: MessageCommand = {
           content: m.content,
           attachments: [...m.attachments.values()].map(attachmentRef),
         },
-        moderatorOf(interaction),
+        moderatorOf(interaction, context),
       );
     } catch (error) {
       if (!isCurateRefusal(error)) throw error;
       await interaction.editReply(updateReply(notice(error.message)));
       return;
     }
-    context.log.info('corpus changed', { action: 'add-message', moderator: result.entry.moderator.id, documents: result.entry.documents });
+    context.log.info('corpus changed', { action: 'add-message', moderator: result.entry.moderator.user, documents: result.entry.documents });
     const skipped = result.entry.skipped?.length ? `\nNot saved: ${result.entry.skipped.map(escapeMarkdown).join('; ')}` : '';
     await reindexAfterChange(interaction, context, `Saved ${result.titles.map((t) => `“${escapeMarkdown(t)}”`).join(', ')} to the corpus.${skipped}`);
   },

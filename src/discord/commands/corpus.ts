@@ -85,13 +85,13 @@ export const corpusCommand: SlashCommand = {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     let result;
     try {
-      result = await addUpload(curateDeps(context.config), { guildId: interaction.guildId!, attachment: attachmentRef(attachment), ...(title && { title }) }, moderatorOf(interaction));
+      result = await addUpload(curateDeps(context.config), { guildId: interaction.guildId!, attachment: attachmentRef(attachment), ...(title && { title }) }, moderatorOf(interaction, context));
     } catch (error) {
       if (!isCurateRefusal(error)) throw error;
       await interaction.editReply(updateReply(notice(error.message)));
       return;
     }
-    context.log.info('corpus changed', { action: 'add-file', moderator: result.entry.moderator.id, documents: result.entry.documents });
+    context.log.info('corpus changed', { action: 'add-file', moderator: result.entry.moderator.user, documents: result.entry.documents });
     await reindexAfterChange(interaction, context, `Saved “${escapeMarkdown(result.titles.join(', '))}” to the corpus as \`${result.entry.files[0]}\`.`);
   },
   async autocomplete(interaction, context) {
