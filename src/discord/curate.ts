@@ -3,7 +3,7 @@ import type { Moderator } from '../curate/actions.js';
 import type { AttachmentRef } from '../curate/download.js';
 import { FootnoteError } from '../errors.js';
 import type { BotContext } from './context.js';
-import { isModerator } from './guards.js';
+import { requireModerator as requireModeratorFor } from './guards.js';
 import { reindexWithProgress } from './reindexProgress.js';
 import { notice, updateReply } from './reply.js';
 
@@ -11,9 +11,7 @@ type CurateInteraction = ChatInputCommandInteraction | MessageContextMenuCommand
 
 /** Refuses anyone who is not a moderator, whatever Discord's command permissions say, and any change while a reindex runs. */
 export function requireModerator(interaction: CurateInteraction, context: BotContext, doing = 'change the corpus'): void {
-  if (!isModerator(interaction, context.config.discord.moderatorRoleIds)) {
-    throw new FootnoteError('NOT_ALLOWED', `Only moderators (Manage Server permission or a moderator role) can ${doing}.`);
-  }
+  requireModeratorFor(interaction, context.config.discord.moderatorRoleIds, doing);
 }
 
 export function requireIdle(context: BotContext): void {

@@ -1,4 +1,5 @@
 import { PermissionFlagsBits, type Interaction } from 'discord.js';
+import { FootnoteError } from '../errors.js';
 
 /**
  * May this member run moderator commands? Checked when the command runs, whatever Discord's
@@ -11,4 +12,11 @@ export function isModerator(interaction: Interaction, moderatorRoleIds: readonly
   const roles: Iterable<string> = Array.isArray(member.roles) ? member.roles : member.roles.cache.keys();
   for (const role of roles) if (moderatorRoleIds.includes(role)) return true;
   return false;
+}
+
+/** Refuses (NOT_ALLOWED, said to the member) anyone `isModerator` does not let through: "Only moderators … can <doing>." */
+export function requireModerator(interaction: Interaction, moderatorRoleIds: readonly string[], doing: string): void {
+  if (!isModerator(interaction, moderatorRoleIds)) {
+    throw new FootnoteError('NOT_ALLOWED', `Only moderators (Manage Server permission or a moderator role) can ${doing}.`);
+  }
 }

@@ -1,16 +1,13 @@
 import { ApplicationCommandType, InteractionContextType, MessageFlags, PermissionFlagsBits, type Interaction } from 'discord.js';
-import { FootnoteError } from '../../errors.js';
 import { GAPS_PER_PAGE, gapsView } from '../../format/gaps.js';
 import { reportGaps } from '../../gaps/index.js';
 import type { BotContext, ButtonHandler, SlashCommand } from '../context.js';
 import { ids } from '../customIds.js';
-import { isModerator } from '../guards.js';
+import { requireModerator } from '../guards.js';
 import { updateReply } from '../reply.js';
 
 function checkModerator(interaction: Interaction, context: BotContext): void {
-  if (!isModerator(interaction, context.config.discord.moderatorRoleIds)) {
-    throw new FootnoteError('NOT_ALLOWED', 'Only moderators (Manage Server permission or a moderator role) can see the questions members asked.');
-  }
+  requireModerator(interaction, context.config.discord.moderatorRoleIds, 'see the questions members asked');
 }
 
 async function page(context: BotContext, wanted: number) {

@@ -1,7 +1,7 @@
 import { ApplicationCommandType, InteractionContextType, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { FootnoteError } from '../../errors.js';
 import type { SlashCommand } from '../context.js';
-import { isModerator } from '../guards.js';
+import { requireModerator } from '../guards.js';
 import { reindexWithProgress } from '../reindexProgress.js';
 import { notice, updateReply } from '../reply.js';
 
@@ -15,9 +15,7 @@ export const reindexCommand: SlashCommand = {
     default_member_permissions: String(PermissionFlagsBits.ManageGuild),
   },
   async run(interaction, context) {
-    if (!isModerator(interaction, context.config.discord.moderatorRoleIds)) {
-      throw new FootnoteError('NOT_ALLOWED', 'Only moderators (Manage Server permission or a moderator role) can reindex.');
-    }
+    requireModerator(interaction, context.config.discord.moderatorRoleIds, 'reindex');
     if (context.footnote.reindexing) {
       throw new FootnoteError('INDEX_BUSY', 'A reindex is already running. You can ask questions meanwhile; try /reindex again when it has finished.');
     }
