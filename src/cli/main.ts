@@ -1,4 +1,5 @@
 import { readCorpus } from '../corpus/read.js';
+import { corpusUnchangedSince } from '../corpus/unchanged.js';
 import { isWebDocumentId } from '../web/documents.js';
 import { loadEnvironment, reportFatal } from '../environment.js';
 import { describeError, errorDetails, fatalMessage, isFootnoteError } from '../errors.js';
@@ -148,6 +149,9 @@ export function reportToText(r: BuildReport): string {
 
 async function warnIfStale(footnote: Footnote, log: Logger): Promise<void> {
   try {
+    const { config, snapshot } = footnote;
+    const fileSources = new Set(snapshot.documents.filter((d) => !isWebDocumentId(d.id)).map((d) => d.source));
+    if (await corpusUnchangedSince(config.corpusDir, config.projectRoot, fileSources, Date.parse(snapshot.manifest.createdAt))) return;
     const corpus = await readCorpus(footnote.config.corpusDir, footnote.config.projectRoot);
     // Web pages change on their own schedule; only the files are compared (a reindex re-checks the pages).
     const files = Object.fromEntries(Object.entries(footnote.snapshot.manifest.documents).filter(([id]) => !isWebDocumentId(id)));

@@ -83,7 +83,8 @@ function citedSource(doc: SourceDocument): string {
 
 const EMPTY = new Uint8Array(0);
 
-function isSupported(name: string): boolean {
+/** A file whose extension one of the readers takes. */
+export function isSupported(name: string): boolean {
   return READERS[path.extname(name).toLowerCase()] !== undefined;
 }
 
