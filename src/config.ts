@@ -26,7 +26,19 @@ export interface Config {
   readonly refreshHours: number | undefined;
   /** Reindex (debounced) when files in the corpus folder change, while the bot runs. */
   readonly watchCorpus: boolean;
+  /**
+   * Discord servers with a corpus of their own (CORPORA), each indexed in its own folder. Servers
+   * not listed, direct messages and the command line use `corpusDir` and `indexDir`.
+   */
+  readonly corpora: readonly CorpusConfig[];
   readonly discord: DiscordConfig;
+}
+
+/** One server's corpus and index folder (absolute paths). */
+export interface CorpusConfig {
+  readonly guildId: string;
+  readonly corpusDir: string;
+  readonly indexDir: string;
 }
 
 /** Pages listed in `<CORPUS_DIR>/web.txt`, fetched when indexing (src/web/). */
@@ -194,6 +206,37 @@ class Reader {
     return modes;
   }
 
+  /**
+   * `serverId:corpusFolder[:indexFolder]` entries, comma-separated (CORPORA). Without an index
+   * folder, `<INDEX_DIR>/servers/<server id>`. Two entries may not share a server or an index folder,
+   * nor use the default INDEX_DIR: one index folder has one writer.
+   */
+  corpora(name: string, resolve: (p: string) => string, indexDir: string): CorpusConfig[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const corpora: CorpusConfig[] = [];
+    const bad: string[] = [];
+    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const match = /^(\d{15,21})\s*:\s*([^:]+?)\s*(?::\s*([^:]+?)\s*)?$/.exec(entry);
+      if (!match) bad.push(entry);
+      else corpora.push({ guildId: match[1]!, corpusDir: resolve(match[2]!), indexDir: match[3] ? resolve(match[3]) : path.join(indexDir, 'servers', match[1]!) });
+    }
+    if (bad.length) {
+      this.problems.push(`${name}: expected comma-separated serverId:corpusFolder or serverId:corpusFolder:indexFolder entries (a Discord server id of 15-21 digits), got '${bad.join(', ')}'`);
+    }
+    const seen = new Map<string, string>();
+    for (const c of corpora) {
+      if (seen.has(c.guildId)) this.problems.push(`${name}: server ${c.guildId} is listed more than once`);
+      seen.set(c.guildId, c.indexDir);
+    }
+    for (const c of corpora) {
+      const other = corpora.find((o) => o !== c && o.guildId !== c.guildId && o.indexDir === c.indexDir);
+      if (other && c.guildId < other.guildId) this.problems.push(`${name}: servers ${c.guildId} and ${other.guildId} share the index folder ${c.indexDir}; give each its own`);
+      if (c.indexDir === indexDir) this.problems.push(`${name}: server ${c.guildId} uses INDEX_DIR (${indexDir}), the default corpus's index; give it a folder of its own`);
+    }
+    return corpora;
+  }
+
   optionalUrl(name: string): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
@@ -237,6 +280,7 @@ export function loadConfig(env: Env, projectRoot: string = process.cwd()): Confi
     },
     refreshHours: read.optionalNumber('INDEX_REFRESH_HOURS', 0.01, 24 * 365),
     watchCorpus: read.boolean('WATCH_CORPUS', false),
+    corpora: read.corpora('CORPORA', resolve, indexDir),
     discord: {
       token: read.optionalString('DISCORD_TOKEN'),
       applicationId: read.optionalSnowflake('DISCORD_APPLICATION_ID'),
@@ -261,6 +305,20 @@ export function loadConfig(env: Env, projectRoot: string = process.cwd()): Confi
     );
   }
   return deepFreeze(config);
+}
+
+/**
+ * The configuration one server's corpus is read and indexed with: `config` with that corpus and
+ * index folder (and the web list and page cache that live in them), every other setting shared.
+ */
+export function corpusConfig(config: Config, corpus: CorpusConfig): Config {
+  return deepFreeze({
+    ...config,
+    corpusDir: corpus.corpusDir,
+    indexDir: corpus.indexDir,
+    web: { ...config.web, sourcesFile: path.join(corpus.corpusDir, WEB_SOURCES_FILE), cacheDir: path.join(corpus.indexDir, 'web') },
+    corpora: [],
+  });
 }
 
 function deepFreeze<T extends object>(value: T): T {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { corpusConfig, loadConfig } from '../../src/config.js';
 import { FootnoteError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { configVariables } from '../helpers/cli.js';
@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       },
       refreshHours: undefined,
       watchCorpus: false,
+      corpora: [],
       discord: {
         token: undefined,
         applicationId: undefined,
@@ -153,6 +154,48 @@ describe('.env.example', () => {
   it('holds values that loadConfig accepts', () => {
     const env = Object.fromEntries([...example.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
     expect(() => loadConfig(env, '/project')).not.toThrow();
+  });
+});
+
+describe('CORPORA (per-server corpora)', () => {
+  const A = '123456789012345678';
+  const B = '223456789012345678';
+
+  it('GIVEN serverId:corpus entries THEN each server gets its corpus, resolved, and an index folder of its own under INDEX_DIR/servers', () => {
+    const config = loadConfig({ INDEX_DIR: '/var/index', CORPORA: ` ${A}:corpora/gardening , ${B} : /data/chess ` }, '/project');
+    expect(config.corpora).toEqual([
+      { guildId: A, corpusDir: '/project/corpora/gardening', indexDir: '/var/index/servers/' + A },
+      { guildId: B, corpusDir: '/data/chess', indexDir: '/var/index/servers/' + B },
+    ]);
+    expect(config.corpusDir).toBe('/project/corpus');
+    expect(Object.isFrozen(config.corpora[0])).toBe(true);
+  });
+
+  it('GIVEN serverId:corpus:index THEN that index folder is used', () => {
+    expect(loadConfig({ CORPORA: `${A}:corpora/a:indexes/a` }, '/project').corpora).toEqual([{ guildId: A, corpusDir: '/project/corpora/a', indexDir: '/project/indexes/a' }]);
+  });
+
+  it('GIVEN a malformed entry THEN CONFIG_INVALID names CORPORA, the expected form and the entry', () => {
+    for (const bad of ['gardening', '12:corpora/a', `${A}:`, `${A}:a:b:c`, `abc:corpora/a`]) {
+      const error = configError({ CORPORA: bad });
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.message).toContain(`CORPORA: expected comma-separated serverId:corpusFolder or serverId:corpusFolder:indexFolder entries`);
+      expect(error.message).toContain(`got '${bad}'`);
+    }
+  });
+
+  it('GIVEN a server twice, two servers on one index folder, or a server on INDEX_DIR THEN each is refused, naming CORPORA', () => {
+    expect(configError({ CORPORA: `${A}:a,${A}:b` }).message).toContain(`CORPORA: server ${A} is listed more than once`);
+    expect(configError({ CORPORA: `${A}:a:shared,${B}:b:shared` }).message).toContain(`CORPORA: servers ${A} and ${B} share the index folder /project/shared; give each its own`);
+    expect(configError({ CORPORA: `${A}:a:.index` }).message).toContain(`CORPORA: server ${A} uses INDEX_DIR (/project/.index)`);
+  });
+
+  it('corpusConfig: the server\'s corpus, index, web list and page cache; every other setting shared', () => {
+    const config = loadConfig({ MAX_QUOTES: '4', CORPORA: `${A}:corpora/a` }, '/project');
+    const own = corpusConfig(config, config.corpora[0]!);
+    expect(own).toMatchObject({ corpusDir: '/project/corpora/a', indexDir: `/project/.index/servers/${A}`, maxQuotes: 4, corpora: [] });
+    expect(own.web).toMatchObject({ sourcesFile: '/project/corpora/a/web.txt', cacheDir: `/project/.index/servers/${A}/web` });
+    expect(Object.isFrozen(own)).toBe(true);
   });
 });
 
