@@ -4,7 +4,7 @@ import { loadEnvironment, reportFatal } from './environment.js';
 import { errorDetails } from './errors.js';
 import type { Logger } from './log.js';
 import { botPaths, checkPaths } from './paths.js';
-import { openFootnote } from './service.js';
+import { openCorpora } from './corpora.js';
 import { startUpkeep } from './upkeep.js';
 import { createProgressBar } from './cli/progress.js';
 
@@ -34,14 +34,15 @@ async function main(): Promise<void> {
   await checkDiscordAccess(config);
   process.on('unhandledRejection', (error) => log.error('unhandled rejection', errorDetails(error)));
   const bar = createProgressBar();
-  const footnote = await openFootnote({ config, log, onProgress: (p) => bar.update(p), reindexInWorker: true });
+  // One model in memory, shared by the default corpus and every server's in CORPORA.
+  const corpora = await openCorpora({ config, log, onProgress: (p) => bar.update(p), reindexInWorker: true });
   bar.done();
-  const bot = await startBot({ config, log, footnote });
+  const bot = await startBot({ config, log, corpora });
   // Scheduled web refreshes and corpus watching start once the bot answers, and stop before it disconnects.
-  const upkeep = startUpkeep({ footnote, config, log });
+  const upkeeps = corpora.all.map((footnote) => startUpkeep({ footnote, config: footnote.config, log }));
   stopper.attach({
     stop: async () => {
-      upkeep.stop();
+      for (const upkeep of upkeeps) upkeep.stop();
       await bot.stop();
     },
   });

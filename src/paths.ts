@@ -104,6 +104,10 @@ function writeProblem(p: string): string | undefined {
 export function botPaths(config: Config): PathRequirement[] {
   return [
     ...commandPaths(config, true),
+    ...config.corpora.flatMap((c): PathRequirement[] => [
+      { variable: `CORPORA (server ${c.guildId}, corpus)`, path: c.corpusDir, kind: 'folder', writable: false },
+      { variable: `CORPORA (server ${c.guildId}, index)`, path: c.indexDir, kind: 'folder', writable: true },
+    ]),
     { variable: 'FEEDBACK_FILE', path: config.discord.feedbackFile, kind: 'file', writable: true },
     { variable: 'AUDIT_FILE', path: config.discord.auditFile, kind: 'file', writable: true },
   ];

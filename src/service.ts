@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
-import { loadModel } from './embed/model.js';
+import { loadModel, type LoadedModel } from './embed/model.js';
 import type { ModelProfile } from './embed/models.js';
 import { FootnoteError, isFootnoteError, describeError, fileSystemProblem } from './errors.js';
 import { buildIndex, indexSettings, type BuildProgress, type BuildReport, type WebMode } from './index/build.js';
@@ -58,11 +58,27 @@ export interface OpenOptions {
    * bot's must stay free to acknowledge interactions. The CLI builds in-process.
    */
   readonly reindexInWorker?: boolean;
+  /**
+   * A model already loaded (of `config.embedModel`), to share with other Footnotes (one per corpus,
+   * src/corpora.ts) instead of loading another copy; with it, its query embedder too.
+   */
+  readonly shared?: SharedModel;
 }
 
-export async function openFootnote({ config, log, onProgress, reindexInWorker = false }: OpenOptions): Promise<Footnote> {
-  const loaded = await loadModel(config.embedModel, config.modelDir);
-  const embedder = createEmbedder(loaded);
+/** One loaded model and its embedder, shared by every Footnote opened with it. */
+export interface SharedModel {
+  readonly model: LoadedModel;
+  readonly embedder: Embedder;
+}
+
+/** Loads the configured model once, for `openFootnote({ shared })`. */
+export async function loadSharedModel(config: Pick<Config, 'embedModel' | 'modelDir'>): Promise<SharedModel> {
+  const model = await loadModel(config.embedModel, config.modelDir);
+  return { model, embedder: createEmbedder(model) };
+}
+
+export async function openFootnote({ config, log, onProgress, reindexInWorker = false, shared }: OpenOptions): Promise<Footnote> {
+  const { model: loaded, embedder } = shared ?? (await loadSharedModel(config));
   const profile = loaded.profile;
   const opened = await openSnapshot(config, embedder, profile, log, onProgress);
   let snapshot = opened.snapshot;

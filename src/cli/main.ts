@@ -1,3 +1,4 @@
+import { corpusConfig } from '../config.js';
 import { readCorpus } from '../corpus/read.js';
 import { corpusUnchangedSince } from '../corpus/unchanged.js';
 import { isWebDocumentId } from '../web/documents.js';
@@ -17,17 +18,32 @@ const USAGE = `Usage:
   npm run --silent ask -- --json "q" the answer as one JSON object
   npm run --silent ask -- --json     questions from stdin, one per line; one JSON object per line
   npm run index [-- --full]          bring the index up to date with CORPUS_DIR (--full: rebuild all)
-  npm run sources [-- --json]        list the indexed documents`;
+  npm run sources [-- --json]        list the indexed documents
+  ... -- --server <id>               any of these on the corpus CORPORA gives that Discord server`;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
+  // --server <id>: the corpus of that server (CORPORA) instead of CORPUS_DIR.
+  const at = args.indexOf('--server');
+  const server = at >= 0 ? (args[at + 1] ?? '') : undefined;
+  const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
   const words = rest.filter((a) => !a.startsWith('--'));
   if (command === undefined || command === 'help' || flags.has('--help')) {
     process.stdout.write(USAGE + '\n');
     return command === undefined ? 2 : 0;
   }
-  const { config, log } = loadEnvironment();
+  const environment = loadEnvironment();
+  const { log } = environment;
+  let config = environment.config;
+  if (server !== undefined) {
+    const corpus = config.corpora.find((c) => c.guildId === server);
+    if (!corpus) {
+      process.stderr.write(`--server: CORPORA lists no server '${server}' (listed: ${config.corpora.map((c) => c.guildId).join(', ') || 'none'}).\n`);
+      return 2;
+    }
+    config = corpusConfig(config, corpus);
+  }
   if (command === 'ask' || command === 'index' || command === 'sources') checkPaths(commandPaths(config, command === 'index'));
   const bar = createProgressBar();
   const open = () => openFootnote({ config, log, onProgress: (p) => bar.update(p) }).finally(() => bar.done());

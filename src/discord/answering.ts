@@ -26,15 +26,17 @@ function checkRateLimit(context: BotContext, userId: string): void {
  * typing…), and the model work starts once it is sent; identical questions in flight share one
  * answer. Resolves to the answer's first page, the answer kept for its buttons.
  */
-export async function takeQuestion(context: BotContext, userId: string, rawQuestion: string, acknowledge: () => Promise<unknown>, heading?: string): Promise<MessageView> {
+export async function takeQuestion(context: BotContext, guildId: string | null, userId: string, rawQuestion: string, acknowledge: () => Promise<unknown>, heading?: string): Promise<MessageView> {
   const question = validateQuestion(rawQuestion);
   const pageSize = context.config.maxQuotes;
   const limit = pageSize * MAX_PAGES;
-  const key = `${limit}\n${question}`;
+  const footnote = context.footnoteFor(guildId);
+  // Identical questions in flight share one answer only within one corpus.
+  const key = `${footnote.config.indexDir}\n${limit}\n${question}`;
   context.queue.checkRoom(key);
   checkRateLimit(context, userId);
   const acknowledged = acknowledge();
-  const answer = context.queue.admit(key, () => context.footnote.ask(question, { limit }), acknowledged);
+  const answer = context.queue.admit(key, () => footnote.ask(question, { limit }), acknowledged);
   await acknowledged;
   const stored = context.answers.add(await answer, pageSize);
   noteDeclined(context.feedback, stored, userId, context.log); // for /gaps

@@ -23,7 +23,7 @@ const passage: ButtonHandler = {
     const stored = context.answers.get(answerId);
     const quote = stored && shownQuotes(stored.answer)[Number(index)];
     if (!stored || !quote) throw expired();
-    const found = context.footnote.passage(stored.answer.version, quote.passage);
+    const found = context.footnoteFor(interaction.guildId).passage(stored.answer.version, quote.passage);
     if (!found) {
       await interaction.reply(interactionReply(notice('The index has been updated since this answer; please ask again to see the current passage.'), true));
       return;
@@ -61,7 +61,7 @@ const sources: ButtonHandler = {
   prefix: 'sources',
   async run(interaction, [page = '0', direction], context) {
     const next = Number(page) + (direction === 'next' ? 1 : -1);
-    const view = sourcesView(context.footnote.sources(), next, { previous: ids.sources(next, 'prev'), next: ids.sources(next, 'next') });
+    const view = sourcesView(context.footnoteFor(interaction.guildId).sources(), next, { previous: ids.sources(next, 'prev'), next: ids.sources(next, 'next') });
     await interaction.update(updateReply(view));
   },
 };
@@ -71,8 +71,8 @@ const document: ButtonHandler = {
   async run(interaction, [page = '0', direction, ...rest], context) {
     const docId = rest.join(':');
     // An id too long for the 100-character custom id was cut: it is then the start of the document's id.
-    const starting = context.footnote.sources().filter((s) => s.id.startsWith(docId));
-    const doc = context.footnote.document(starting.length === 1 ? starting[0]!.id : docId);
+    const starting = context.footnoteFor(interaction.guildId).sources().filter((s) => s.id.startsWith(docId));
+    const doc = context.footnoteFor(interaction.guildId).document(starting.length === 1 ? starting[0]!.id : docId);
     const next = Number(page) + (direction === 'next' ? 1 : -1);
     await interaction.update(updateReply(documentView(doc, next, { previous: ids.document(doc.id, next, 'prev'), next: ids.document(doc.id, next, 'next') })));
   },

@@ -2,6 +2,7 @@ import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.j
 import type { Config } from '../config.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { corporaOf, type Corpora } from '../corpora.js';
 import type { Footnote } from '../service.js';
 import { AnswerStore } from './answerStore.js';
 import type { BotContext, Command } from './context.js';
@@ -36,11 +37,15 @@ export function clientOptions(config: Config): ClientOptions {
   };
 }
 
-/** Connects to Discord and answers from `footnote` until stopped. */
-export async function startBot(options: { config: Config; log: Logger; footnote: Footnote; commands?: readonly Command[] }): Promise<RunningBot> {
-  const { config, log, footnote } = options;
+/**
+ * Connects to Discord and answers until stopped: in each server from its corpus (`corpora`, from
+ * CORPORA), or everywhere from `footnote` (one corpus).
+ */
+export async function startBot(options: { config: Config; log: Logger; commands?: readonly Command[] } & ({ footnote: Footnote } | { corpora: Corpora })): Promise<RunningBot> {
+  const { config, log } = options;
+  const corpora = 'corpora' in options ? options.corpora : corporaOf(options.footnote);
   const context: BotContext = {
-    footnote,
+    footnoteFor: (guildId) => corpora.forGuild(guildId),
     config,
     log,
     answers: new AnswerStore(),
@@ -60,7 +65,7 @@ export async function startBot(options: { config: Config; log: Logger; footnote:
     log.info('asking Discord for the privileged Message Content intent (REPLY_MODES or ANSWER_FORUMS is set): enable it on the Bot page of the developer portal');
   }
   await logIn(client, config);
-  log.info('connected to Discord', { user: client.user?.tag, guilds: client.guilds.cache.size, documents: footnote.snapshot.documents.length });
+  log.info('connected to Discord', { user: client.user?.tag, guilds: client.guilds.cache.size, documents: corpora.default.snapshot.documents.length, corpora: corpora.all.length });
   return {
     client,
     context,

@@ -16,7 +16,12 @@ import type { RateLimiter } from './rateLimit.js';
 
 /** What every command may use, injected (never global), so tests can build their own. */
 export interface BotContext {
-  readonly footnote: Footnote;
+  /**
+   * The corpus of the server an interaction or message came from (CORPORA; the default corpus for
+   * servers not listed and direct messages). Always called with that server's id, never with an
+   * id a member typed: a server's members and moderators reach its corpus only.
+   */
+  footnoteFor(guildId: string | null | undefined): Footnote;
   readonly config: Config;
   readonly log: Logger;
   readonly answers: AnswerStore;

@@ -52,7 +52,7 @@ async function onMessage(message: Message, context: BotContext, botId: string, s
     }
     const mode = replyModeOf(context.config.discord.replyModes, message.channelId);
     if (!answersInMode(mode, message.content)) return;
-    const view = await answerQuietly(context, message.author.id, message.content);
+    const view = await answerQuietly(context, message.guildId, message.author.id, message.content);
     if (view === 'declined' || view === 'skipped') return;
     if (context.config.discord.replyInThread && !message.channel.isThread()) {
       const question = validateQuestion(message.content);
@@ -91,7 +91,7 @@ async function onThreadCreate(thread: AnyThreadChannel, newlyCreated: boolean, c
     if (!starter || starter.author.bot || starter.webhookId !== null) return;
     const question = forumQuestion(thread.name, starter.content);
     state.threads.remember(thread.id, question);
-    const view = await answerQuietly(context, starter.author.id, question, { recordGap: true });
+    const view = await answerQuietly(context, thread.guildId, starter.author.id, question, { recordGap: true });
     if (view === 'skipped') return;
     if (view === 'declined') {
       if (context.config.discord.forumSayUnanswered) await thread.send(messageReply(notice(WORDING.noAnswer)));
@@ -111,7 +111,7 @@ async function onThreadCreate(thread: AnyThreadChannel, newlyCreated: boolean, c
  * the questions a member may ask by mention. `recordGap`: a declined question is recorded for
  * /gaps (forum posts are questions; chat in a reply-mode channel would only be noise there).
  */
-export async function answerQuietly(context: BotContext, userId: string, rawQuestion: string, options: { recordGap?: boolean } = {}): Promise<MessageView | 'declined' | 'skipped'> {
+export async function answerQuietly(context: BotContext, guildId: string | null, userId: string, rawQuestion: string, options: { recordGap?: boolean } = {}): Promise<MessageView | 'declined' | 'skipped'> {
   let question: string;
   try {
     question = validateQuestion(rawQuestion);
@@ -120,14 +120,15 @@ export async function answerQuietly(context: BotContext, userId: string, rawQues
   }
   const pageSize = context.config.maxQuotes;
   const limit = pageSize * PAGES;
-  const key = `${limit}\n${question}`;
+  const footnote = context.footnoteFor(guildId);
+  const key = `${footnote.config.indexDir}\n${limit}\n${question}`;
   try {
     context.queue.checkRoom(key);
   } catch {
     context.log.debug('unaddressed question skipped: the bot is busy', { user: userId });
     return 'skipped';
   }
-  const answer = await context.queue.admit(key, () => context.footnote.ask(question, { limit }), Promise.resolve());
+  const answer = await context.queue.admit(key, () => footnote.ask(question, { limit }), Promise.resolve());
   if (!answer.answered) {
     context.log.debug('unaddressed question not answered: nothing in the corpus answers it', { user: userId, similarity: answer.bestSimilarity });
     if (options.recordGap) noteDeclined(context.feedback, context.answers.add(answer, pageSize), userId, context.log);

@@ -14,8 +14,8 @@ export function requireModerator(interaction: CurateInteraction, context: BotCon
   requireModeratorFor(interaction, context.config.discord.moderatorRoleIds, doing);
 }
 
-export function requireIdle(context: BotContext): void {
-  if (context.footnote.reindexing) throw new FootnoteError('INDEX_BUSY', 'A reindex is running. Nothing was changed; try again when it has finished.');
+export function requireIdle(interaction: CurateInteraction, context: BotContext): void {
+  if (context.footnoteFor(interaction.guildId).reindexing) throw new FootnoteError('INDEX_BUSY', 'A reindex is running. Nothing was changed; try again when it has finished.');
 }
 
 /** Who acted, for the audit log: the salted hash of their id (no raw ids are stored) and the name shown in the server. */
@@ -33,6 +33,6 @@ export function attachmentRef(a: Attachment): AttachmentRef {
 export async function reindexAfterChange(interaction: CurateInteraction, context: BotContext, summary: string): Promise<void> {
   const show = (text: string) => interaction.editReply(updateReply(notice(`${summary}\n${text}`.slice(0, 2000))));
   await show('Reindexing…');
-  const { text } = await reindexWithProgress(context, show);
+  const { text } = await reindexWithProgress(context, interaction.guildId, show);
   await show(text);
 }

@@ -14,7 +14,7 @@ export const corpusListButton: ButtonHandler = {
   async run(interaction, [page = '0', direction], context) {
     requireModerator(interaction, context, 'manage the corpus');
     const next = Number(page) + (direction === 'next' ? 1 : -1);
-    await interaction.update(updateReply(corpusListView(context.footnote.sources(), next, { previous: corpusIds.list(next, 'prev'), next: corpusIds.list(next, 'next') })));
+    await interaction.update(updateReply(corpusListView(context.footnoteFor(interaction.guildId).sources(), next, { previous: corpusIds.list(next, 'prev'), next: corpusIds.list(next, 'next') })));
   },
 };
 
@@ -23,7 +23,7 @@ export const corpusRemoveButton: ButtonHandler = {
   prefix: 'corpus-rm',
   async run(interaction, [token = '', choice], context) {
     const pending = pendingRemovals.get(token);
-    if (!pending || pending.expires < Date.now()) throw new FootnoteError('EXPIRED', 'This confirmation has expired (the bot restarted or it is too old). Run /corpus remove again.');
+    if (!pending || pending.expires < Date.now() || pending.guildId !== interaction.guildId) throw new FootnoteError('EXPIRED', 'This confirmation has expired (the bot restarted or it is too old). Run /corpus remove again.');
     if (pending.userId !== interaction.user.id) throw new FootnoteError('NOT_ALLOWED', 'Only the moderator who asked for this removal can confirm it.');
     requireModerator(interaction, context, 'remove documents');
     if (choice !== 'yes') {
@@ -31,13 +31,13 @@ export const corpusRemoveButton: ButtonHandler = {
       await interaction.update(updateReply(notice('Cancelled: nothing was removed.')));
       return;
     }
-    requireIdle(context);
+    requireIdle(interaction, context);
     pendingRemovals.delete(token);
-    const doc = findDocument(context, pending.docId);
+    const doc = findDocument(context, interaction.guildId, pending.docId);
     await interaction.update(updateReply(notice(`Removing “${escapeMarkdown(doc.title)}”…`)));
     let result;
     try {
-      result = await removeDocument(curateDeps(context.config), interaction.guildId ?? '', doc, moderatorOf(interaction, context));
+      result = await removeDocument(curateDeps(context.footnoteFor(interaction.guildId).config), interaction.guildId ?? '', doc, moderatorOf(interaction, context));
     } catch (error) {
       if (!isCurateRefusal(error)) throw error;
       await interaction.editReply(updateReply(notice(error.message)));

@@ -26,7 +26,7 @@ export async function handleMention(message: Message, context: BotContext, botId
       if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => undefined);
     };
     const starter = message.channel.isThread() ? threads?.starter(message.channelId) : undefined;
-    const view = await takeQuestion(context, message.author.id, followUpQuestion(starter, question), typing);
+    const view = await takeQuestion(context, message.guildId, message.author.id, followUpQuestion(starter, question), typing);
     if (context.config.discord.replyInThread && !message.channel.isThread()) {
       const thread = await message.startThread({ name: shortenText(question.replace(/<[@#][!&]?\d+>/g, '').trim() || 'Sources', DISCORD_LIMITS.threadName) });
       threads?.remember(thread.id, question);

@@ -18,7 +18,7 @@ const PROGRESS_EVERY_MS = 1500;
  * Returns the report as text, or why it failed (a FootnoteError), the previous index still served.
  * Used by /reindex and by the commands that change the corpus.
  */
-export async function reindexWithProgress(context: BotContext, show: (text: string) => Promise<unknown>, lead = 'Reindexing.'): Promise<{ text: string; report?: BuildReport }> {
+export async function reindexWithProgress(context: BotContext, guildId: string | null, show: (text: string) => Promise<unknown>, lead = 'Reindexing.'): Promise<{ text: string; report?: BuildReport }> {
   let lastEdit = 0;
   let editing: Promise<unknown> = Promise.resolve();
   const onProgress = (p: BuildProgress) => {
@@ -29,8 +29,8 @@ export async function reindexWithProgress(context: BotContext, show: (text: stri
     editing = editing.then(() => show(`${lead} ${text}`)).catch(() => undefined);
   };
   try {
-    const report = await context.footnote.reindex({ onProgress });
-    context.log.info('reindex finished', { added: report.added.length, changed: report.changed.length, removed: report.removed.length, seconds: report.seconds });
+    const report = await context.footnoteFor(guildId).reindex({ onProgress });
+    context.log.info('reindex finished', { guild: guildId, added: report.added.length, changed: report.changed.length, removed: report.removed.length, seconds: report.seconds });
     await editing;
     return { text: reindexReportText(report), report };
   } catch (error) {

@@ -17,14 +17,14 @@ export const addToCorpusCommand: MessageCommand = {
   },
   async run(interaction, context) {
     requireModerator(interaction, context, 'add to the corpus');
-    requireIdle(context);
+    requireIdle(interaction, context);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const m = interaction.targetMessage;
     const channel = m.channel && 'name' in m.channel && typeof m.channel.name === 'string' ? m.channel.name : m.channelId;
     let result;
     try {
       result = await addMessage(
-        curateDeps(context.config),
+        curateDeps(context.footnoteFor(interaction.guildId).config),
         {
           guildId: interaction.guildId!,
           channelId: m.channelId,

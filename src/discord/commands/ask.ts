@@ -18,7 +18,7 @@ export const askCommand: SlashCommand = {
   async run(interaction, context) {
     const question = interaction.options.getString('question', true);
     const ephemeral = interaction.options.getBoolean('private') ?? false;
-    const view = await takeQuestion(context, interaction.user.id, question, () => interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}));
+    const view = await takeQuestion(context, interaction.guildId, interaction.user.id, question, () => interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}));
     await interaction.editReply(updateReply(view));
   },
 };

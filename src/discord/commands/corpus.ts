@@ -13,7 +13,7 @@ import { isModerator } from '../guards.js';
 import { interactionReply, notice, updateReply } from '../reply.js';
 
 /** Removals waiting for their confirmation button, by token: who asked, and what. */
-export const pendingRemovals = new Map<string, { userId: string; docId: string; expires: number }>();
+export const pendingRemovals = new Map<string, { userId: string; guildId: string | null; docId: string; expires: number }>();
 const CONFIRM_MS = 10 * 60_000;
 
 export const corpusIds = {
@@ -59,14 +59,14 @@ export const corpusCommand: SlashCommand = {
     const sub = interaction.options.getSubcommand();
     if (sub === 'list') {
       const page = (interaction.options.getInteger('page') ?? 1) - 1;
-      await interaction.reply(interactionReply(corpusListView(context.footnote.sources(), page, { previous: corpusIds.list(page, 'prev'), next: corpusIds.list(page, 'next') }), true));
+      await interaction.reply(interactionReply(corpusListView(context.footnoteFor(interaction.guildId).sources(), page, { previous: corpusIds.list(page, 'prev'), next: corpusIds.list(page, 'next') }), true));
       return;
     }
     if (sub === 'remove') {
-      const doc = findDocument(context, interaction.options.getString('document', true));
+      const doc = findDocument(context, interaction.guildId, interaction.options.getString('document', true));
       let files: string[];
       try {
-        files = await documentFiles(context.config.corpusDir, context.config.projectRoot, doc);
+        files = await documentFiles(context.footnoteFor(interaction.guildId).config.corpusDir, context.config.projectRoot, doc);
       } catch (error) {
         if (!isCurateRefusal(error)) throw error;
         await interaction.reply(interactionReply(notice(error.message), true));
@@ -75,17 +75,17 @@ export const corpusCommand: SlashCommand = {
       const token = randomBytes(6).toString('hex');
       const now = Date.now();
       for (const [key, p] of pendingRemovals) if (p.expires < now) pendingRemovals.delete(key);
-      pendingRemovals.set(token, { userId: interaction.user.id, docId: doc.id, expires: now + CONFIRM_MS });
+      pendingRemovals.set(token, { userId: interaction.user.id, guildId: interaction.guildId, docId: doc.id, expires: now + CONFIRM_MS });
       await interaction.reply(interactionReply(removeConfirmView(doc, files, { confirm: corpusIds.remove(token, 'yes'), cancel: corpusIds.remove(token, 'no') }), true));
       return;
     }
-    requireIdle(context);
+    requireIdle(interaction, context);
     const attachment = interaction.options.getAttachment('file', true);
     const title = interaction.options.getString('title') ?? undefined;
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     let result;
     try {
-      result = await addUpload(curateDeps(context.config), { guildId: interaction.guildId!, attachment: attachmentRef(attachment), ...(title && { title }) }, moderatorOf(interaction, context));
+      result = await addUpload(curateDeps(context.footnoteFor(interaction.guildId).config), { guildId: interaction.guildId!, attachment: attachmentRef(attachment), ...(title && { title }) }, moderatorOf(interaction, context));
     } catch (error) {
       if (!isCurateRefusal(error)) throw error;
       await interaction.editReply(updateReply(notice(error.message)));
@@ -100,7 +100,7 @@ export const corpusCommand: SlashCommand = {
       return;
     }
     const typed = interaction.options.getFocused().toLowerCase();
-    const choices = context.footnote
+    const choices = context.footnoteFor(interaction.guildId)
       .sources()
       .filter((s) => !['web-page', 'collection'].includes(originOf(s)) && s.id.length <= 100)
       .filter((s) => s.title.toLowerCase().includes(typed) || s.id.toLowerCase().includes(typed))
@@ -111,8 +111,8 @@ export const corpusCommand: SlashCommand = {
 };
 
 /** The document named: by id, else by a title that only one document has. */
-export function findDocument(context: BotContext, named: string): SourceSummary {
-  const sources = context.footnote.sources();
+export function findDocument(context: BotContext, guildId: string | null, named: string): SourceSummary {
+  const sources = context.footnoteFor(guildId).sources();
   const found = sources.find((s) => s.id === named) ?? (() => {
     const byTitle = sources.filter((s) => s.title.toLowerCase() === named.trim().toLowerCase());
     return byTitle.length === 1 ? byTitle[0] : undefined;

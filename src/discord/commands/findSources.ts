@@ -12,7 +12,7 @@ export const findSourcesCommand: MessageCommand = {
       await interaction.reply(interactionReply(notice('That message has no text to look up.'), true));
       return;
     }
-    const view = await takeQuestion(context, interaction.user.id, text, () => interaction.deferReply(), 'Sources for');
+    const view = await takeQuestion(context, interaction.guildId, interaction.user.id, text, () => interaction.deferReply(), 'Sources for');
     await interaction.editReply(updateReply(view));
   },
 };

@@ -10,8 +10,8 @@ function checkModerator(interaction: Interaction, context: BotContext): void {
   requireModerator(interaction, context.config.discord.moderatorRoleIds, 'see the questions members asked');
 }
 
-async function page(context: BotContext, wanted: number) {
-  const report = await reportGaps(context.config, context.footnote.snapshot);
+async function page(interaction: Interaction, context: BotContext, wanted: number) {
+  const report = await reportGaps(context.config, context.footnoteFor(interaction.guildId).snapshot);
   const n = Math.min(Math.max(0, wanted || 0), Math.max(0, Math.ceil(report.groups.length / GAPS_PER_PAGE) - 1));
   return updateReply(gapsView(report, n, { previous: ids.gaps(n, 'prev'), next: ids.gaps(n, 'next') }));
 }
@@ -28,7 +28,7 @@ export const gapsCommand: SlashCommand = {
   async run(interaction, context) {
     checkModerator(interaction, context);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await interaction.editReply(await page(context, 0));
+    await interaction.editReply(await page(interaction, context, 0));
   },
 };
 
@@ -38,6 +38,6 @@ export const gapsPageButton: ButtonHandler = {
   async run(interaction, [current = '0', direction], context) {
     checkModerator(interaction, context);
     await interaction.deferUpdate();
-    await interaction.editReply(await page(context, Number(current) + (direction === 'next' ? 1 : -1)));
+    await interaction.editReply(await page(interaction, context, Number(current) + (direction === 'next' ? 1 : -1)));
   },
 };

@@ -16,11 +16,11 @@ export const reindexCommand: SlashCommand = {
   },
   async run(interaction, context) {
     requireModerator(interaction, context.config.discord.moderatorRoleIds, 'reindex');
-    if (context.footnote.reindexing) {
+    if (context.footnoteFor(interaction.guildId).reindexing) {
       throw new FootnoteError('INDEX_BUSY', 'A reindex is already running. You can ask questions meanwhile; try /reindex again when it has finished.');
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const { text } = await reindexWithProgress(context, (progress) => interaction.editReply(updateReply(notice(progress))));
+    const { text } = await reindexWithProgress(context, interaction.guildId, (progress) => interaction.editReply(updateReply(notice(progress))));
     await interaction.editReply(updateReply(notice(text.slice(0, 2000))));
   },
 };

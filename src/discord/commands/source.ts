@@ -18,15 +18,15 @@ export const sourceCommand: SlashCommand = {
   async run(interaction, context) {
     const typed = interaction.options.getString('document', true);
     // What the member typed is echoed escaped and short: it may be Markdown, a link, or 6,000 characters.
-    if (!context.footnote.sources().some((s) => s.id === typed)) {
+    if (!context.footnoteFor(interaction.guildId).sources().some((s) => s.id === typed)) {
       throw new FootnoteError('DOCUMENT_NOT_FOUND', `There is no document with the id '${escapeWithin(typed, 200)}'. /sources lists them.`);
     }
-    const doc = context.footnote.document(typed);
+    const doc = context.footnoteFor(interaction.guildId).document(typed);
     await interaction.reply(interactionReply(documentView(doc, 0, { previous: ids.document(doc.id, 0, 'prev'), next: ids.document(doc.id, 0, 'next') }), true));
   },
   async autocomplete(interaction, context) {
     const typed = interaction.options.getFocused().toLowerCase().trim();
-    const matches = context.footnote
+    const matches = context.footnoteFor(interaction.guildId)
       .sources()
       .filter((s) => s.id.length <= DISCORD_LIMITS.choiceValue)
       .filter((s) => typed === '' || s.title.toLowerCase().includes(typed) || s.id.toLowerCase().includes(typed))

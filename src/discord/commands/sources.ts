@@ -14,7 +14,7 @@ export const sourcesCommand: SlashCommand = {
   },
   async run(interaction, context) {
     const page = (interaction.options.getInteger('page') ?? 1) - 1;
-    const view = sourcesView(context.footnote.sources(), page, { previous: ids.sources(page, 'prev'), next: ids.sources(page, 'next') });
+    const view = sourcesView(context.footnoteFor(interaction.guildId).sources(), page, { previous: ids.sources(page, 'prev'), next: ids.sources(page, 'next') });
     await interaction.reply(interactionReply(view, true));
   },
 };
