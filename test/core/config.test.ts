@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpusConfig, loadConfig } from '../../src/config.js';
 import { FootnoteError } from '../../src/errors.js';
+import { botPaths, checkPaths } from '../../src/paths.js';
 import { createLogger } from '../../src/log.js';
 import { configVariables } from '../helpers/cli.js';
 import { PROJECT_ROOT } from '../helpers/workspace.js';
@@ -188,6 +189,12 @@ describe('CORPORA (per-server corpora)', () => {
     expect(configError({ CORPORA: `${A}:a,${A}:b` }).message).toContain(`CORPORA: server ${A} is listed more than once`);
     expect(configError({ CORPORA: `${A}:a:shared,${B}:b:shared` }).message).toContain(`CORPORA: servers ${A} and ${B} share the index folder /project/shared; give each its own`);
     expect(configError({ CORPORA: `${A}:a:.index` }).message).toContain(`CORPORA: server ${A} uses INDEX_DIR (/project/.index)`);
+  });
+
+  it('GIVEN a server corpus or index under /proc THEN the start-up path check refuses it, naming CORPORA and the server', () => {
+    const config = loadConfig({ CORPORA: `${A}:/proc/self:/tmp/footnote-test-ok,${B}:/tmp/footnote-test-b:/proc/footnote` }, '/tmp');
+    expect(() => checkPaths(botPaths(config))).toThrow(`CORPORA (server ${A}, corpus): /proc/self is under /proc`);
+    expect(() => checkPaths(botPaths(config))).toThrow(`CORPORA (server ${B}, index): /proc/footnote is under /proc`);
   });
 
   it('corpusConfig: the server\'s corpus, index, web list and page cache; every other setting shared', () => {

@@ -13,6 +13,7 @@ import type { Command } from '../../src/discord/context.js';
 import { COMMANDS, commandDefinitions } from '../../src/discord/registry.js';
 import { unescapeMarkdown } from '../../src/format/markdown.js';
 import { createLogger } from '../../src/log.js';
+import type { Corpora } from '../../src/corpora.js';
 import type { Footnote } from '../../src/service.js';
 import { cliEnv, collect, type CliResult } from '../helpers/cli.js';
 import { PROJECT_ROOT, type Workspace } from '../helpers/workspace.js';
@@ -51,7 +52,8 @@ export interface BotRun {
  */
 export async function startBotRun(options: {
   workspace: Workspace;
-  footnote: Footnote;
+  /** One corpus for every server, or one per server (CORPORA: pass the same CORPORA in `env`). */
+  footnote: Footnote | Corpora;
   env?: Record<string, string>;
   commands?: readonly Command[];
   standin?: StandinOptions;
@@ -68,8 +70,12 @@ export async function startBotRun(options: {
   const commands = options.commands ?? COMMANDS;
   let bot: RunningBot | undefined;
   try {
-    bot = await startBot({ config, log, footnote: options.footnote, commands });
-    await bot.client.application!.commands.set(commandDefinitions(commands), IDS.guild);
+    const footnote = options.footnote;
+    bot = await startBot({ config, log, commands, ...('forGuild' in footnote ? { corpora: footnote } : { footnote }) });
+    // Registered in every guild of the stand-in, as `npm run register` would globally.
+    for (const guild of options.standin?.guilds?.map((g) => g.id) ?? [IDS.guild]) {
+      await bot.client.application!.commands.set(commandDefinitions(commands), guild);
+    }
   } catch (error) {
     await bot?.stop();
     await standin.close();
