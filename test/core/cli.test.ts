@@ -141,3 +141,23 @@ describe('footnote on the command line', () => {
     expect(result.stdout.trim()).toBe('');
   });
 });
+
+describe('--server (CORPORA)', () => {
+  const SERVER = '123456789012345678';
+
+  it('GIVEN --server with a listed server THEN `index` and `sources` work on that server\'s corpus and index only', async () => {
+    const server = createWorkspace({ files: { 'chess.txt': 'Chess Openings\n\nThe Sicilian Defence begins with e4 and c5.\n' } });
+    const vars = { ...env, CORPORA: `${SERVER}:${server.corpusDir}:${server.indexDir}` };
+    const indexed = await runCli(['index', '--server', SERVER], { env: vars });
+    expect(indexed.code, indexed.stderr).toBe(0);
+    expect(indexEntries(server.indexDir).versions).toHaveLength(1);
+    const listed = await runCli(['sources', '--json', '--server', SERVER], { env: vars });
+    expect(JSON.parse(listed.stdout).map((s: { id: string }) => s.id)).toEqual(['chess']);
+  });
+
+  it('GIVEN --server with a server CORPORA does not list THEN it says so and exits 2', async () => {
+    const result = await cli(['sources', '--server', '999999999999999999']);
+    expect(result.code).toBe(2);
+    expect(ownStderr(result.stderr)).toContain("--server: CORPORA lists no server '999999999999999999' (listed: none).");
+  });
+});
