@@ -30,9 +30,10 @@ export interface CurateDeps {
   readonly maxBytes: number;
 }
 
-export function curateDeps(config: Config): CurateDeps {
+/** `corpusDir`: the corpus being changed (a server's own, with CORPORA); the rest is the bot's configuration. */
+export function curateDeps(config: Config, corpusDir: string = config.corpusDir): CurateDeps {
   return {
-    corpusDir: config.corpusDir,
+    corpusDir,
     projectRoot: config.projectRoot,
     auditFile: config.discord.auditFile,
     origins: attachmentOrigins(config.discord.apiUrl),

@@ -37,7 +37,7 @@ export const corpusRemoveButton: ButtonHandler = {
     await interaction.update(updateReply(notice(`Removing “${escapeMarkdown(doc.title)}”…`)));
     let result;
     try {
-      result = await removeDocument(curateDeps(context.footnoteFor(interaction.guildId).config), interaction.guildId ?? '', doc, moderatorOf(interaction, context));
+      result = await removeDocument(curateDeps(context.config, context.footnoteFor(interaction.guildId).config.corpusDir), interaction.guildId ?? '', doc, moderatorOf(interaction, context));
     } catch (error) {
       if (!isCurateRefusal(error)) throw error;
       await interaction.editReply(updateReply(notice(error.message)));

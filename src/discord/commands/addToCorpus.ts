@@ -24,7 +24,7 @@ export const addToCorpusCommand: MessageCommand = {
     let result;
     try {
       result = await addMessage(
-        curateDeps(context.footnoteFor(interaction.guildId).config),
+        curateDeps(context.config, context.footnoteFor(interaction.guildId).config.corpusDir),
         {
           guildId: interaction.guildId!,
           channelId: m.channelId,

@@ -85,7 +85,7 @@ export const corpusCommand: SlashCommand = {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     let result;
     try {
-      result = await addUpload(curateDeps(context.footnoteFor(interaction.guildId).config), { guildId: interaction.guildId!, attachment: attachmentRef(attachment), ...(title && { title }) }, moderatorOf(interaction, context));
+      result = await addUpload(curateDeps(context.config, context.footnoteFor(interaction.guildId).config.corpusDir), { guildId: interaction.guildId!, attachment: attachmentRef(attachment), ...(title && { title }) }, moderatorOf(interaction, context));
     } catch (error) {
       if (!isCurateRefusal(error)) throw error;
       await interaction.editReply(updateReply(notice(error.message)));
