@@ -8,6 +8,8 @@ export interface StoredAnswer {
   /** How many quotes one page shows. */
   readonly pageSize: number;
   readonly createdAt: number;
+  /** The server it was asked in (none in DMs): feedback about it is that server's alone. */
+  readonly guild?: string;
 }
 
 /**
@@ -18,8 +20,8 @@ export class AnswerStore {
   private readonly answers = new Map<string, StoredAnswer>();
   constructor(private readonly capacity = 2000) {}
 
-  add(answer: Answer, pageSize: number): StoredAnswer {
-    const stored = { id: randomBytes(6).toString('base64url'), answer, pageSize, createdAt: Date.now() };
+  add(answer: Answer, pageSize: number, guildId?: string | null): StoredAnswer {
+    const stored = { id: randomBytes(6).toString('base64url'), answer, pageSize, createdAt: Date.now(), ...(guildId && { guild: guildId }) };
     this.answers.set(stored.id, stored);
     while (this.answers.size > this.capacity) this.answers.delete(this.answers.keys().next().value!);
     return stored;

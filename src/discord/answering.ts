@@ -38,7 +38,7 @@ export async function takeQuestion(context: BotContext, guildId: string | null, 
   const acknowledged = acknowledge();
   const answer = context.queue.admit(key, () => footnote.ask(question, { limit }), acknowledged);
   await acknowledged;
-  const stored = context.answers.add(await answer, pageSize);
+  const stored = context.answers.add(await answer, pageSize, guildId);
   noteDeclined(context.feedback, stored, userId, context.log); // for /gaps
   return answerPage(stored, 0, heading);
 }

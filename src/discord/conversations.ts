@@ -131,12 +131,12 @@ export async function answerQuietly(context: BotContext, guildId: string | null,
   const answer = await context.queue.admit(key, () => footnote.ask(question, { limit }), Promise.resolve());
   if (!answer.answered) {
     context.log.debug('unaddressed question not answered: nothing in the corpus answers it', { user: userId, similarity: answer.bestSimilarity });
-    if (options.recordGap) noteDeclined(context.feedback, context.answers.add(answer, pageSize), userId, context.log);
+    if (options.recordGap) noteDeclined(context.feedback, context.answers.add(answer, pageSize, guildId), userId, context.log);
     return 'declined';
   }
   if (context.limiter.take(userId) > 0) {
     context.log.debug('unaddressed question not answered: the member is over the rate limit', { user: userId });
     return 'skipped';
   }
-  return answerPage(context.answers.add(answer, pageSize), 0);
+  return answerPage(context.answers.add(answer, pageSize, guildId), 0);
 }

@@ -16,6 +16,8 @@ export interface FeedbackRecord {
   readonly quotes: { docId: string; source: string; start: number; end: number; lineStart: number; lineEnd: number }[];
   /** sha256 of a secret salt and the member's id: votes can be counted per member, not traced to one. */
   readonly user: string;
+  /** The server the question was asked in; absent in DMs and in lines written before servers were recorded. */
+  readonly guild?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export class FeedbackStore {
       answered: stored.answer.answered,
       quotes: quotes.map((q) => ({ docId: q.docId, source: q.source, start: q.start, end: q.end, lineStart: q.lineStart, lineEnd: q.lineEnd })),
       user: this.hashUser(userId),
+      ...(stored.guild && { guild: stored.guild }),
     };
     this.append(record);
     return record;
@@ -51,6 +54,7 @@ export class FeedbackStore {
       question: stored.answer.question,
       closest: stored.answer.closest.map((q) => ({ docId: q.docId, source: q.source, start: q.start, end: q.end, lineStart: q.lineStart, lineEnd: q.lineEnd })),
       user: this.hashUser(userId),
+      ...(stored.guild && { guild: stored.guild }),
     };
     this.append(record);
     return record;

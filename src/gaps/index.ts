@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { questionEmbedder } from './embedder.js';
-import { readFeedbackLog } from './records.js';
+import { feedbackOfGuild, readFeedbackLog } from './records.js';
 import { findGaps, type GapsReport } from './report.js';
 
 /**
@@ -9,12 +9,15 @@ import { findGaps, type GapsReport } from './report.js';
  * query vectors, closest documents from `snapshot` (the index being served) when it was built with
  * that model.
  */
-export async function reportGaps(config: Config, snapshot: IndexSnapshot | undefined, options: { threshold?: number } = {}): Promise<GapsReport> {
-  const log = readFeedbackLog(config.discord.feedbackFile);
+export async function reportGaps(config: Config, snapshot: IndexSnapshot | undefined, options: { threshold?: number; guild?: string | null } = {}): Promise<GapsReport> {
+  const { guild, ...rest } = options;
+  const all = readFeedbackLog(config.discord.feedbackFile);
+  // On Discord, a server's own questions only; the command line (the operator) sees them all.
+  const log = guild === undefined ? all : feedbackOfGuild(all, guild, config.corpora.length === 0);
   if (log.votes.every((v) => v.vote === 'up') && log.declined.length === 0) {
-    return findGaps(log, { embed: () => Promise.reject(new Error('nothing to embed')), ...options });
+    return findGaps(log, { embed: () => Promise.reject(new Error('nothing to embed')), ...rest });
   }
   const embedder = await questionEmbedder(config);
   const usable = snapshot && snapshot.manifest.modelId === embedder.modelId ? snapshot : undefined;
-  return findGaps(log, { embed: (q) => embedder.embedQuery(q), ...(usable && { snapshot: usable }), ...options });
+  return findGaps(log, { embed: (q) => embedder.embedQuery(q), ...(usable && { snapshot: usable }), ...rest });
 }

@@ -27,6 +27,8 @@ export interface VoteRecord {
   readonly quotes: CitedQuote[];
   /** sha256 of a secret salt and the member's id: votes can be counted per member, not traced to one. */
   readonly user: string;
+  /** The server the question was asked in; absent in DMs and in older lines. */
+  readonly guild?: string;
 }
 
 export interface DeclinedRecord {
@@ -37,6 +39,7 @@ export interface DeclinedRecord {
   /** The nearest excerpts shown instead of an answer (they did not answer it). */
   readonly closest: CitedQuote[];
   readonly user: string;
+  readonly guild?: string;
 }
 
 export const DOWN_REASONS = {
@@ -56,6 +59,16 @@ export interface ReasonRecord {
   readonly answerId: string;
   readonly reason: DownReason;
   readonly user: string;
+}
+
+/**
+ * Only what was asked in `guild`: one server's moderators never see another server's members'
+ * questions. Lines without a server (DMs, or written before servers were recorded) are kept only
+ * when `includeUnattributed`, which a bot with one corpus for all its servers allows.
+ */
+export function feedbackOfGuild(log: FeedbackLog, guild: string | null, includeUnattributed: boolean): FeedbackLog {
+  const mine = (r: { guild?: string }) => (r.guild === undefined ? includeUnattributed : r.guild === guild);
+  return { votes: log.votes.filter(mine), declined: log.declined.filter(mine) };
 }
 
 export interface FeedbackLog {

@@ -202,6 +202,17 @@ describe('per-server corpora (CORPORA)', () => {
     expect(elsewhere.sources.some((s) => s.includes('chess')), elsewhere.sources.join()).toBe(false);
   });
 
+  it('/gaps shows a server\'s moderators the questions declined in their own server only', async () => {
+    const question = 'What is the boiling point of sea water in Kelvin?';
+    const declined = await askIn(B, question);
+    expect(declined.reply.content).toContain('No source in the corpus answers this question.');
+    const inB = await slashIn(B, 'gaps', {}, MOD_B).waitForReply(MODEL_WAIT_MS);
+    expect(unescapeMarkdown(JSON.stringify(inB))).toContain(question);
+    const inA = await slashIn(A, 'gaps', {}, MODERATOR).waitForReply(MODEL_WAIT_MS);
+    expect(isEphemeral(inA)).toBe(true);
+    expect(unescapeMarkdown(JSON.stringify(inA))).not.toContain('boiling point');
+  });
+
   it('ran cleanly: every interaction acknowledged once, nothing refused by Discord', () => {
     expectCleanRun(run.standin);
   });
