@@ -82,6 +82,14 @@ export interface DiscordConfig {
   readonly feedbackFile: string;
   /** Where every change made to the corpus from Discord is appended (JSON lines): who, what, when. */
   readonly auditFile: string;
+  /**
+   * SHARDS: run the bot as this many gateway shards ('auto': the count Discord recommends), one
+   * process each under discord.js's ShardingManager. Undefined: one process, no sharding. Also
+   * undefined inside a shard process, where discord.js itself sets SHARDS to the shard's id.
+   */
+  readonly shards: 'auto' | number | undefined;
+  /** SHARD_LIST: the shard ids this host runs (several hosts); undefined: all of them. */
+  readonly shardList: readonly number[] | undefined;
 }
 
 /** How the bot answers in a channel (REPLY_MODES): mentions only, questions, or every message. */
@@ -237,6 +245,35 @@ class Reader {
     return corpora;
   }
 
+  /** SHARDS: 'auto' or a whole number of shards (1-10000). */
+  shards(name: string): 'auto' | number | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    if (value.toLowerCase() === 'auto') return 'auto';
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_SHARDS) {
+      this.problems.push(`${name}: expected auto or a number of shards 1-${MAX_SHARDS}, got '${value}'`);
+      return undefined;
+    }
+    return Number(value);
+  }
+
+  /** SHARD_LIST: comma-separated shard ids (0 to SHARDS - 1), each once; only with SHARDS. */
+  shardList(name: string, shards: 'auto' | number | undefined, shardsName: string): number[] | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    const bad = entries.filter((e) => !/^\d+$/.test(e) || (typeof shards === 'number' && Number(e) >= shards));
+    const range = typeof shards === 'number' ? `0-${shards - 1}` : 'numbers from 0';
+    if (entries.length === 0 || bad.length) {
+      this.problems.push(`${name}: expected comma-separated shard ids (${range}), got '${bad.length ? bad.join(', ') : value}'`);
+      return undefined;
+    }
+    const ids = entries.map(Number);
+    if (new Set(ids).size !== ids.length) this.problems.push(`${name}: a shard id is listed more than once ('${value}')`);
+    if (shards === undefined) this.problems.push(`${name}: set only together with ${shardsName} (the total number of shards, or auto)`);
+    return ids;
+  }
+
   optionalUrl(name: string): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
@@ -249,6 +286,19 @@ class Reader {
       return undefined;
     }
   }
+}
+
+/** More shards than this is a typo: Discord recommends one per 1,000-2,500 servers. */
+const MAX_SHARDS = 10_000;
+
+/**
+ * SHARDS and SHARD_LIST. In a shard process (SHARDING_MANAGER set by discord.js), SHARDS is the
+ * shard's id, set by the manager for discord.js's Client: not our setting, so not read.
+ */
+function shardSettings(read: Reader, env: Env): Pick<DiscordConfig, 'shards' | 'shardList'> {
+  if (env.SHARDING_MANAGER !== undefined) return { shards: undefined, shardList: undefined };
+  const shards = read.shards('SHARDS');
+  return { shards, shardList: read.shardList('SHARD_LIST', shards, 'SHARDS') };
 }
 
 /** Reads and validates configuration from `env` (pass `process.env` after dotenv has run). */
@@ -295,6 +345,7 @@ export function loadConfig(env: Env, projectRoot: string = process.cwd()): Confi
       maxQuestionWaitSeconds: read.integer('MAX_QUESTION_WAIT_SECONDS', 10, 1, 600),
       feedbackFile: resolve(read.string('FEEDBACK_FILE', 'feedback/feedback.jsonl')),
       auditFile: resolve(read.string('AUDIT_FILE', 'audit/corpus-audit.jsonl')),
+      ...shardSettings(read, env),
     },
   };
 

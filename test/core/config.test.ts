@@ -57,6 +57,8 @@ describe('loadConfig', () => {
         maxQuestionWaitSeconds: 10,
         feedbackFile: '/project/feedback/feedback.jsonl',
         auditFile: '/project/audit/corpus-audit.jsonl',
+        shards: undefined,
+        shardList: undefined,
       },
     });
   });
@@ -139,6 +141,31 @@ describe('loadConfig', () => {
       expect(error.message).toContain(line);
     }
     expect(error.message.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(11);
+  });
+});
+
+describe('SHARDS and SHARD_LIST (several gateway shards)', () => {
+  it('GIVEN neither THEN the bot is not sharded', () => {
+    expect(loadConfig({}, '/project').discord).toMatchObject({ shards: undefined, shardList: undefined });
+  });
+
+  it('GIVEN SHARDS=auto or a number and SHARD_LIST THEN they are read', () => {
+    expect(loadConfig({ SHARDS: 'auto' }, '/project').discord.shards).toBe('auto');
+    expect(loadConfig({ SHARDS: '4', SHARD_LIST: ' 2, 3 ' }, '/project').discord).toMatchObject({ shards: 4, shardList: [2, 3] });
+    expect(loadConfig({ SHARDS: 'auto', SHARD_LIST: '0,5' }, '/project').discord).toMatchObject({ shards: 'auto', shardList: [0, 5] });
+  });
+
+  it('GIVEN bad values THEN CONFIG_INVALID names the variable and the value', () => {
+    expect(configError({ SHARDS: '0' }).message).toContain("SHARDS: expected auto or a number of shards 1-10000, got '0'");
+    expect(configError({ SHARDS: 'many' }).message).toContain("SHARDS: expected auto or a number of shards 1-10000, got 'many'");
+    expect(configError({ SHARDS: '2', SHARD_LIST: '1,2' }).message).toContain("SHARD_LIST: expected comma-separated shard ids (0-1), got '2'");
+    expect(configError({ SHARDS: '2', SHARD_LIST: 'one' }).message).toContain("SHARD_LIST: expected comma-separated shard ids (0-1), got 'one'");
+    expect(configError({ SHARDS: '3', SHARD_LIST: '1,1' }).message).toContain('SHARD_LIST: a shard id is listed more than once');
+    expect(configError({ SHARD_LIST: '0' }).message).toContain('SHARD_LIST: set only together with SHARDS');
+  });
+
+  it('GIVEN a shard process (SHARDING_MANAGER set by discord.js, SHARDS its shard id) THEN SHARDS is not ours to read', () => {
+    expect(loadConfig({ SHARDING_MANAGER: 'true', SHARDS: '0', SHARD_COUNT: '2' }, '/project').discord).toMatchObject({ shards: undefined, shardList: undefined });
   });
 });
 
