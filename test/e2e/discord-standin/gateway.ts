@@ -67,6 +67,13 @@ export interface GatewaySession {
   /** Guild ids still to be sent as GUILD_CREATE after READY. */
   pendingGuilds: number;
   resumes: number;
+  /** `[shard id, shard count]` from IDENTIFY; `[0, 1]` (every guild) when the client sent none. */
+  shard: [number, number];
+}
+
+/** Whether the session's shard receives `guildId`'s events: Discord's `(guild_id >> 22) % num_shards`. */
+export function ownsGuild(shard: readonly [number, number], guildId: string): boolean {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shard[1])) === shard[0];
 }
 
 interface Connection {
@@ -239,11 +246,13 @@ export class Gateway extends EventEmitter {
     const intents = record.intents;
     if (!Number.isInteger(intents) || intents < 0 || (intents & ~VALID_INTENTS) !== 0) return refuse(CLOSE.InvalidIntents, 'Invalid intent(s).');
     if ((intents & PRIVILEGED_INTENTS & ~this.opts.allowedPrivilegedIntents) !== 0) return refuse(CLOSE.DisallowedIntents, 'Disallowed intent(s).');
+    let shard: [number, number] = [0, 1];
     if (Array.isArray(d.shard)) {
-      const [id, count] = d.shard as number[];
-      if (typeof id !== 'number' || typeof count !== 'number' || id < 0 || id >= count || count !== 1) {
+      const [id, count] = d.shard as unknown[];
+      if (!Number.isInteger(id) || !Number.isInteger(count) || (id as number) < 0 || (count as number) < 1 || (id as number) >= (count as number)) {
         return refuse(CLOSE.InvalidShard, 'Invalid shard.');
       }
+      shard = [id as number, count as number];
     }
     conn.payloadCompression = record.compress && conn.transport === null;
     const session: GatewaySession = {
@@ -254,12 +263,14 @@ export class Gateway extends EventEmitter {
       connection: conn,
       pendingGuilds: 0,
       resumes: 0,
+      shard,
     };
     this.sessions.set(session.id, session);
     conn.session = session;
     this.emit('identify', record);
 
-    const guildIds = [...this.world.guilds.keys()];
+    // Each shard gets only the guilds it owns, as on Discord.
+    const guildIds = [...this.world.guilds.keys()].filter((id) => ownsGuild(shard, id));
     const app = this.world.applicationId;
     const applicationFlags =
       (this.opts.allowedPrivilegedIntents & INTENTS.GuildPresences ? 1 << 13 : 0) |
@@ -277,7 +288,7 @@ export class Gateway extends EventEmitter {
       session_id: session.id,
       session_type: 'normal',
       resume_gateway_url: this.opts.url(),
-      shard: [0, 1],
+      shard,
       application: { id: app, flags: applicationFlags },
       geo_ordered_rtc_regions: ['local'],
       auth: {},
@@ -380,13 +391,15 @@ export class Gateway extends EventEmitter {
 
   /**
    * Send a dispatch to every session. `shape` may adapt the payload per session (e.g. strip message content without
-   * the MESSAGE_CONTENT intent) or return undefined to skip that session (missing intent). Returns how many got it.
+   * the MESSAGE_CONTENT intent) or return undefined to skip that session (missing intent). A payload with a
+   * `guild_id` goes only to the sessions whose shard owns that guild. Returns how many got it.
    */
   dispatch(t: string, d: unknown, shape?: (session: GatewaySession) => unknown): number {
     let delivered = 0;
     for (const session of this.sessions.values()) {
       const data = shape ? shape(session) : d;
       if (data === undefined) continue;
+      if (isDict(data) && typeof data.guild_id === 'string' && !ownsGuild(session.shard, data.guild_id)) continue;
       this.dispatchTo(session, t, data);
       delivered++;
     }

@@ -96,6 +96,8 @@ export interface StandinSettings {
   interactionTokenTtlMs: number;
   /** Echo the bot's own messages as MESSAGE_CREATE / UPDATE / DELETE. */
   echoBotMessages: boolean;
+  /** The shard count GET /gateway/bot recommends (Discord: one per ~1,000 guilds). */
+  shards: number;
 }
 
 export interface ApiServerDeps {
@@ -317,7 +319,7 @@ export class ApiServer extends EventEmitter {
       status: 200,
       body: {
         url: this.deps.gatewayUrl(),
-        shards: 1,
+        shards: this.deps.settings.shards,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
       },
     }));

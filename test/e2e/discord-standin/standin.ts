@@ -42,6 +42,11 @@ export interface StandinOptions {
    * doesn't ignore its own messages loops). Default true.
    */
   echoBotMessages?: boolean;
+  /**
+   * The shard count GET /gateway/bot recommends. Default 1. Whatever the count, IDENTIFY accepts any valid
+   * `[id, count]`, and guild events reach only the session whose shard owns the guild: `(guild_id >> 22) % count`.
+   */
+  shards?: number;
   /** Refuse to dispatch a command / autocomplete interaction for a command the bot has not registered. Default false. */
   strictCommands?: boolean;
   /** Debug lines. Default: silent, unless DISCORD_STANDIN_DEBUG is set (then stderr). */
@@ -200,6 +205,7 @@ export async function startDiscordStandin(options: StandinOptions = {}): Promise
     interactionAckWindowMs: options.interactionAckWindowMs ?? LIMITS.interaction.ackWindowMs,
     interactionTokenTtlMs: options.interactionTokenTtlMs ?? LIMITS.interaction.tokenTtlMs,
     echoBotMessages: options.echoBotMessages ?? true,
+    shards: options.shards ?? 1,
   };
   const api = new ApiServer({
     world,
