@@ -6,6 +6,9 @@ import type { Logger } from './log.js';
 import { botPaths, checkPaths } from './paths.js';
 import { openCorpora } from './corpora.js';
 import { startUpkeep } from './upkeep.js';
+import { createShards } from './discord/shards.js';
+import type { Footnote } from './service.js';
+import { fileURLToPath } from 'node:url';
 import { createProgressBar } from './cli/progress.js';
 
 type Stoppable = Pick<RunningBot, 'stop'>;
@@ -31,7 +34,17 @@ async function main(): Promise<void> {
   }
   checkPaths(botPaths(config));
   const stopper = stopOnSignals(log);
-  await checkDiscordAccess(config);
+  const recommendedShards = await checkDiscordAccess(config);
+  if (config.discord.shards !== undefined) {
+    // SHARDS: this process only manages; each shard process runs this file again as the bot.
+    const shards = createShards({ config, log, file: fileURLToPath(import.meta.url), totalShards: config.discord.shards === 'auto' ? recommendedShards : config.discord.shards });
+    stopper.attach(shards);
+    await shards.spawn().catch(async (error: unknown) => {
+      await shards.stop();
+      throw error;
+    });
+    return;
+  }
   process.on('unhandledRejection', (error) => log.error('unhandled rejection', errorDetails(error)));
   const bar = createProgressBar();
   // One model in memory, shared by the default corpus and every server's in CORPORA.
@@ -40,12 +53,33 @@ async function main(): Promise<void> {
   const bot = await startBot({ config, log, corpora });
   // Scheduled web refreshes and corpus watching start once the bot answers, and stop before it disconnects.
   const upkeeps = corpora.all.map((footnote) => startUpkeep({ footnote, config: footnote.config, log }));
+  // One shard of several: a /reindex in another shard process writes a new version of the same index.
+  const following = bot.client.shard ? followIndexes(corpora.all, log) : undefined;
   stopper.attach({
     stop: async () => {
+      if (following) clearInterval(following);
       for (const upkeep of upkeeps) upkeep.stop();
       await bot.stop();
     },
   });
+}
+
+/**
+ * Each shard checks every index's CURRENT this often and switches to a version another shard wrote.
+ * Polling rather than a message from the shard that reindexed: it also reaches shards on other hosts
+ * (SHARD_LIST) and picks up `npm run index` runs, and costs one small file read per interval.
+ */
+const FOLLOW_INDEX_MS = 2_000;
+
+function followIndexes(footnotes: readonly Footnote[], log: Logger): NodeJS.Timeout {
+  let checking = false;
+  const timer = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    void Promise.all(footnotes.map((footnote) => footnote.followCurrent().catch((error: unknown) => log.warn('could not load the new index version', { index: footnote.config.indexDir, ...errorDetails(error) })))).finally(() => (checking = false));
+  }, FOLLOW_INDEX_MS);
+  timer.unref();
+  return timer;
 }
 
 /**
@@ -77,6 +111,8 @@ function stopOnSignals(log: Logger): { attach(bot: Stoppable): void } {
 
   // npm sets npm_lifecycle_event for the scripts it runs. Without npm (node directly, systemd,
   // nohup), a new parent is no reason to stop.
+  // A shard process, forked by the manager (SHARDS) with an IPC channel: gone with the manager.
+  if (process.channel) process.once('disconnect', () => void stop('the shard manager has exited'));
   if (process.env.npm_lifecycle_event !== undefined) {
     const parent = process.ppid;
     setInterval(() => {

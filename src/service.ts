@@ -7,7 +7,7 @@ import { buildIndex, indexSettings, type BuildProgress, type BuildReport, type W
 import { buildIndexInWorker } from './index/buildInWorker.js';
 import { settingsMismatch } from './index/manifest.js';
 import type { IndexSnapshot, StoredDocument, StoredPassage } from './index/snapshot.js';
-import { loadSnapshot, type WriteHooks } from './index/store.js';
+import { loadSnapshot, readCurrentVersion, type WriteHooks } from './index/store.js';
 import type { Logger } from './log.js';
 import { answerQuestion, type Answer } from './search/answer.js';
 
@@ -44,6 +44,12 @@ export interface Footnote {
   sources(): SourceSummary[];
   /** A document by exact id, or throws DOCUMENT_NOT_FOUND. */
   document(id: string): StoredDocument;
+  /**
+   * Serves the version CURRENT names now, if another process (a shard's /reindex, `npm run index`)
+   * wrote one since: loaded beside the served snapshot, then swapped in, so questions already asked
+   * finish on the old one. Resolves to whether it switched. Does nothing while this Footnote reindexes.
+   */
+  followCurrent(): Promise<boolean>;
   /** A passage of the snapshot version an answer came from, if that version is still served. */
   passage(version: string, passage: number): { passage: StoredPassage; document: StoredDocument } | undefined;
 }
@@ -83,6 +89,8 @@ export async function openFootnote({ config, log, onProgress, reindexInWorker = 
   const opened = await openSnapshot(config, embedder, profile, log, onProgress);
   let snapshot = opened.snapshot;
   let running: Promise<BuildReport> | undefined;
+  // The CURRENT last acted on: a CURRENT naming a damaged version is tried once, not on every poll.
+  let followed = snapshot.version;
   const threshold = config.answerThreshold ?? profile.answerThreshold;
 
   return {
@@ -116,6 +124,19 @@ export async function openFootnote({ config, log, onProgress, reindexInWorker = 
       } finally {
         running = undefined;
       }
+    },
+    async followCurrent() {
+      if (running) return false;
+      const current = await readCurrentVersion(config.indexDir);
+      if (!current || current === followed || current === snapshot.version) return false;
+      followed = current;
+      const loaded = await loadSnapshot(config.indexDir);
+      for (const warning of loaded.warnings) log.warn(warning);
+      // A reindex started here meanwhile swaps in its own version when done.
+      if (running || loaded.snapshot.version === snapshot.version) return false;
+      log.info('serving the index version another process wrote', { index: config.indexDir, from: snapshot.version, to: loaded.snapshot.version });
+      snapshot = loaded.snapshot;
+      return true;
     },
     sources: () =>
       snapshot.documents.map((d) => ({ id: d.id, title: d.title, source: d.source, passages: d.passageCount, ...(d.url && { url: d.url }) })),

@@ -1,4 +1,4 @@
-import { DiscordAPIError, Events, REST, Routes, type Client } from 'discord.js';
+import { DiscordAPIError, Events, REST, Routes, type Client, type RESTGetAPIGatewayBotResult } from 'discord.js';
 import type { Config } from '../config.js';
 import { FootnoteError, describeError } from '../errors.js';
 
@@ -35,12 +35,18 @@ export async function logIn(client: Client, config: Config): Promise<void> {
 /**
  * One request with the token to DISCORD_API_URL (or Discord), made before the slow part of
  * start-up (loading the model, perhaps building the index), so that a wrong token or address is
- * reported in a second rather than after minutes.
+ * reported in a second rather than after minutes. Resolves to the number of shards Discord
+ * recommends (GET /gateway/bot), which SHARDS=auto uses: discord.js's own `totalShards: 'auto'`
+ * always asks discord.com, whatever DISCORD_API_URL says.
  */
-export async function checkDiscordAccess(config: Config): Promise<void> {
+export async function checkDiscordAccess(config: Config): Promise<number> {
   const rest = new REST({ ...(config.discord.apiUrl !== undefined && { api: config.discord.apiUrl }), retries: 1 }).setToken(config.discord.token ?? '');
   try {
-    await rest.get(Routes.gatewayBot());
+    const { shards } = (await rest.get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult;
+    if (!Number.isInteger(shards) || shards < 1) {
+      throw new FootnoteError('DISCORD_UNREACHABLE', `${config.discord.apiUrl === undefined ? 'Discord' : `DISCORD_API_URL ${config.discord.apiUrl}`} recommended ${String(shards)} shards, which is not a number of shards. Set SHARDS to a number instead of auto.`);
+    }
+    return shards;
   } catch (error) {
     throw loginError(error, config);
   } finally {

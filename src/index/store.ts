@@ -119,8 +119,13 @@ export interface LoadedSnapshot {
  * Throws INDEX_MISSING when there is none at all, INDEX_OUTDATED when every version was written
  * by another index format, and INDEX_CORRUPT when none loads.
  */
+/** The version CURRENT names ('' when there is none): one small read, cheap enough to poll. */
+export async function readCurrentVersion(indexDir: string): Promise<string> {
+  return (await fs.readFile(path.join(indexDir, 'CURRENT'), 'utf8').catch(() => '')).trim();
+}
+
 export async function loadSnapshot(indexDir: string): Promise<LoadedSnapshot> {
-  const current = (await fs.readFile(path.join(indexDir, 'CURRENT'), 'utf8').catch(() => '')).trim();
+  const current = await readCurrentVersion(indexDir);
   const versions = await listVersions(indexDir);
   const order = [...(versions.includes(current) ? [current] : []), ...versions.filter((v) => v !== current).reverse()];
   if (order.length === 0) throw new FootnoteError('INDEX_MISSING', `There is no index in ${indexDir} yet. Run \`npm run index\` to build it.`);
