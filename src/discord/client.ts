@@ -33,6 +33,10 @@ export function clientOptions(config: Config): ClientOptions {
     // enabled for the bot in the developer portal, or Discord refuses the connection (4014).
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(readsAllMessages(config) ? [GatewayIntentBits.MessageContent] : [])],
     allowedMentions: NO_MENTIONS,
+    // discord.js's Client takes SHARDS from the environment as its shard ids. Outside a shard
+    // process (the ShardingManager sets SHARDING_MANAGER and SHARDS=<id>), SHARDS is our own
+    // setting (a count, auto, or blank), so the one shard is given explicitly.
+    ...(process.env.SHARDING_MANAGER === undefined && { shards: [0], shardCount: 1 }),
     ...(config.discord.apiUrl !== undefined && { rest: { api: config.discord.apiUrl } }),
   };
 }
@@ -65,7 +69,7 @@ export async function startBot(options: { config: Config; log: Logger; commands?
     log.info('asking Discord for the privileged Message Content intent (REPLY_MODES or ANSWER_FORUMS is set): enable it on the Bot page of the developer portal');
   }
   await logIn(client, config);
-  log.info('connected to Discord', { user: client.user?.tag, guilds: client.guilds.cache.size, documents: corpora.default.snapshot.documents.length, corpora: corpora.all.length });
+  log.info('connected to Discord', { ...(client.shard && { shard: client.shard.ids }), user: client.user?.tag, guilds: client.guilds.cache.size, documents: corpora.default.snapshot.documents.length, corpora: corpora.all.length });
   return {
     client,
     context,
