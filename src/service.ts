@@ -39,6 +39,8 @@ export interface Footnote {
   /** When there was no usable index and opening built one from scratch: that build's report. */
   readonly builtOnOpen?: BuildReport;
   ask(question: string, options?: { limit?: number }): Promise<Answer>;
+  /** The model the index was built with, shared by every Footnote of the process (/gaps groups questions with it). */
+  readonly embedder: Pick<Embedder, 'modelId' | 'embedQuery'>;
   reindex(options?: ReindexOptions): Promise<BuildReport>;
   readonly reindexing: boolean;
   sources(): SourceSummary[];
@@ -95,6 +97,7 @@ export async function openFootnote({ config, log, onProgress, reindexInWorker = 
 
   return {
     config,
+    embedder,
     ...(opened.built && { builtOnOpen: opened.built }),
     get snapshot() {
       return snapshot;

@@ -125,17 +125,17 @@ export async function answerQuietly(context: BotContext, guildId: string | null,
   try {
     context.queue.checkRoom(key);
   } catch {
-    context.log.debug('unaddressed question skipped: the bot is busy', { user: userId });
+    context.log.debug('unaddressed question skipped: the bot is busy');
     return 'skipped';
   }
   const answer = await context.queue.admit(key, () => footnote.ask(question, { limit }), Promise.resolve());
   if (!answer.answered) {
-    context.log.debug('unaddressed question not answered: nothing in the corpus answers it', { user: userId, similarity: answer.bestSimilarity });
+    context.log.debug('unaddressed question not answered: nothing in the corpus answers it', { similarity: answer.bestSimilarity });
     if (options.recordGap) noteDeclined(context.feedback, context.answers.add(answer, pageSize, guildId), userId, context.log);
     return 'declined';
   }
   if (context.limiter.take(userId) > 0) {
-    context.log.debug('unaddressed question not answered: the member is over the rate limit', { user: userId });
+    context.log.debug('unaddressed question not answered: the member is over the rate limit');
     return 'skipped';
   }
   return answerPage(context.answers.add(answer, pageSize, guildId), 0);

@@ -5,10 +5,8 @@ import { loadModel } from '../embed/model.js';
 const loaded = new Map<string, Promise<Embedder>>();
 
 /**
- * The query embedder of the configured model, loaded on first use and kept. The bot's Footnote
- * keeps its own embedder to itself, so /gaps loads the same model once more on its first run
- * (about 1 s and the model's memory), rather than on every start for a command moderators run
- * now and then. A failed load is not kept, so the next /gaps tries again.
+ * The query embedder of the configured model, for `npm run gaps` (the bot passes the one it has),
+ * loaded on first use and kept. A failed load is not kept, so the next call tries again.
  */
 export function questionEmbedder(config: Pick<Config, 'embedModel' | 'modelDir'>): Promise<Embedder> {
   const key = `${config.modelDir ?? ''}\0${config.embedModel}`;

@@ -1,5 +1,6 @@
 import type { SkippedSource, SourceDocument } from '../corpus/document.js';
-import { makeDocument } from '../corpus/formats/build.js';
+import { htmlDocument } from '../corpus/formats/html.js';
+import { pdfDocument } from '../corpus/formats/pdf.js';
 import { extractHtml } from '../corpus/html/extract.js';
 import { checkUrl } from '../corpus/metadata.js';
 import { extractPdf } from '../corpus/pdf/extract.js';
@@ -23,28 +24,14 @@ export async function webDocuments(pages: readonly CachedPage[]): Promise<{ docu
 async function webDocument(page: CachedPage): Promise<SourceDocument | { reason: string }> {
   const checked = checkUrl(page.finalUrl);
   const link = 'url' in checked ? checked.url : undefined;
-  const common = { id: webDocumentId(page.url), source: page.url, hasLines: false, fallbackTitle: page.url };
+  // The address it was fetched from, not the page's canonical claim: that is what was read.
+  const common = { id: webDocumentId(page.url), source: page.url, metadata: link ? { url: link } : {}, fallbackTitle: page.url };
   if (/^application\/pdf\b/i.test(page.contentType)) {
     const pdf = await extractPdf(page.body);
-    if ('reason' in pdf) return pdf;
-    return makeDocument({
-      ...common,
-      text: pdf.text,
-      metadata: { ...(pdf.title && { title: pdf.title }), ...(link && { url: link }) },
-      pageStarts: pdf.pageStarts,
-      extraUnquotable: pdf.unquotable,
-    });
+    return 'reason' in pdf ? pdf : pdfDocument(pdf, common);
   }
   const html = extractHtml(decodeHtml(page.body, page.contentType), page.finalUrl);
-  if ('reason' in html) return html;
-  return makeDocument({
-    ...common,
-    text: html.text,
-    // The address it was fetched from, not the page's canonical claim: that is what was read.
-    metadata: { ...(html.title && { title: html.title }), ...(link && { url: link }) },
-    sections: html.sections,
-    extraUnquotable: html.headings,
-  });
+  return 'reason' in html ? html : htmlDocument(html, common);
 }
 
 /** True for the id of a fetched page: its address. A file's id is a relative path, which never holds "://". */

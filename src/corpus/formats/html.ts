@@ -1,5 +1,5 @@
-import type { SkippedSource } from '../document.js';
-import { extractHtml } from '../html/extract.js';
+import type { DocumentMetadata, SkippedSource, SourceDocument } from '../document.js';
+import { extractHtml, type ExtractedHtml } from '../html/extract.js';
 import { checkUrl } from '../metadata.js';
 import { makeDocument, titleFromPath } from './build.js';
 import type { CorpusFile, FormatParser } from './types.js';
@@ -12,24 +12,25 @@ import type { CorpusFile, FormatParser } from './types.js';
 export const parseHtml: FormatParser = async (file) => {
   const extracted = extractHtml(file.text);
   if ('reason' in extracted) return { documents: [], skipped: [{ source: file.source, reason: extracted.reason }] };
-  const { text, title, sections, headings } = extracted;
   const link = pageLink(file, extracted.url);
+  const metadata = { ...(link.url && { url: link.url }), ...file.sidecar };
   return {
-    documents: [
-      makeDocument({
-        id: file.idBase,
-        source: file.source,
-        text,
-        metadata: { ...(title && { title }), ...(link.url && { url: link.url }), ...file.sidecar },
-        hasLines: false,
-        sections,
-        extraUnquotable: headings,
-        fallbackTitle: titleFromPath(file.idBase),
-      }),
-    ],
+    documents: [htmlDocument(extracted, { id: file.idBase, source: file.source, metadata, fallbackTitle: titleFromPath(file.idBase) })],
     skipped: link.skipped,
   };
 };
+
+/** The document of an extracted page (a file, or a fetched page): `metadata` wins over the page's own title. */
+export function htmlDocument(html: ExtractedHtml, parts: { id: string; source: string; metadata: DocumentMetadata; fallbackTitle: string }): SourceDocument {
+  return makeDocument({
+    ...parts,
+    text: html.text,
+    metadata: { ...(html.title && { title: html.title }), ...parts.metadata },
+    hasLines: false,
+    sections: html.sections,
+    extraUnquotable: html.headings,
+  });
+}
 
 /** The page's own link if Discord would take it; a bad one is reported unless the sidecar replaces it. */
 function pageLink(file: CorpusFile, url: string | undefined): { url?: string; skipped: SkippedSource[] } {

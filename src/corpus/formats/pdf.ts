@@ -1,4 +1,5 @@
-import { extractPdf } from '../pdf/extract.js';
+import type { DocumentMetadata, SourceDocument } from '../document.js';
+import { extractPdf, type ExtractedPdf } from '../pdf/extract.js';
 import { makeDocument, titleFromPath } from './build.js';
 import type { FormatParser } from './types.js';
 
@@ -10,20 +11,20 @@ import type { FormatParser } from './types.js';
 export const parsePdf: FormatParser = async (file) => {
   const extracted = await extractPdf(file.bytes);
   if ('reason' in extracted) return { documents: [], skipped: [{ source: file.source, reason: extracted.reason }] };
-  const { text, title, pageStarts, unquotable } = extracted;
   return {
-    documents: [
-      makeDocument({
-        id: file.idBase,
-        source: file.source,
-        text,
-        metadata: { ...(title && { title }), ...file.sidecar },
-        hasLines: false,
-        pageStarts,
-        extraUnquotable: unquotable,
-        fallbackTitle: titleFromPath(file.idBase),
-      }),
-    ],
+    documents: [pdfDocument(extracted, { id: file.idBase, source: file.source, metadata: file.sidecar, fallbackTitle: titleFromPath(file.idBase) })],
     skipped: [],
   };
 };
+
+/** The document of an extracted PDF (a file, or a fetched page): `metadata` wins over the file's own title. */
+export function pdfDocument(pdf: ExtractedPdf, parts: { id: string; source: string; metadata: DocumentMetadata; fallbackTitle: string }): SourceDocument {
+  return makeDocument({
+    ...parts,
+    text: pdf.text,
+    metadata: { ...(pdf.title && { title: pdf.title }), ...parts.metadata },
+    hasLines: false,
+    pageStarts: pdf.pageStarts,
+    extraUnquotable: pdf.unquotable,
+  });
+}
