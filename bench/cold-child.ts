@@ -35,7 +35,7 @@ process.stdout.write(
     openedMs,
     answeredMs,
     answered: answer.answered,
-    passages: footnote.snapshot.passages.length,
+    passages: footnote.index.manifest.passageCount,
     maxRssKb: process.resourceUsage().maxRSS,
     vmHwmKb: kb('VmHWM'),
     vmRssKb: kb('VmRSS'),

@@ -14,6 +14,7 @@ import type { LoadedModel } from '../src/embed/model.js';
 import { buildIndex, indexSettings, type BuildProgress } from '../src/index/build.js';
 import type { Logger } from '../src/log.js';
 import { DEFAULT_DENSE_WEIGHT, retrieve } from '../src/search/answer.js';
+import { documentOfPassage } from '../src/index/backend.js';
 import { openFootnote, type Footnote } from '../src/service.js';
 import { WORK, fingerprint, folderBytes, type Corpus } from './corpora.js';
 import { hitAt3, rankDocuments, scoreRetrieval, type RetrievalScores, type SeedQuestion } from './metrics.js';
@@ -275,12 +276,13 @@ export async function footnoteSeedHit3(footnote: Footnote, questions: readonly S
 
 /** SciFact nDCG@10 / Recall@100 as scripts/eval-scifact.ts computes them for the fused ranking. */
 export async function footnoteSciFact(shared: Shared, footnote: Footnote, queries: ReadonlyMap<string, string>, qrels: ReadonlyMap<string, ReadonlySet<string>>): Promise<RetrievalScores> {
-  const snapshot = footnote.snapshot;
+  const index = footnote.index;
+  const documentOf = documentOfPassage(index.catalog);
   return scoreRetrieval(qrels, async (qid) => {
     const query = queries.get(qid)!;
     const vector = await shared.embedder.embedQuery(query);
-    const ranked = retrieve(snapshot, vector, query, DEFAULT_DENSE_WEIGHT);
-    return rankDocuments(ranked.map((c) => snapshot.documents[snapshot.passages[c.passage]!.doc]!.id), 100);
+    const ranked = await retrieve(index, vector, query, DEFAULT_DENSE_WEIGHT);
+    return rankDocuments(ranked.map((c) => documentOf(c.passage)!.id), 100);
   });
 }
 

@@ -83,7 +83,7 @@ export async function measureLatency(
   const bareSummary = summarize(bare);
   return {
     corpus,
-    passages: footnote.snapshot.passages.length,
+    passages: footnote.index.manifest.passageCount,
     questions: questionsLabel,
     warmup: warmupQuestions.length,
     footnote: footnoteSummary,

@@ -33,14 +33,14 @@ const claims = options.sample === undefined ? all : fixedSample(all, options.sam
 const version = sourceVersion();
 const cache = prepareCorpusCache(options.cache, path.join(options.bench, '..', 'scifact', 'corpus.jsonl'));
 const { footnote, indexSeconds, report } = await openBenchmark(cache);
-const { config, snapshot } = footnote;
+const { config, index } = footnote;
 const started = performance.now();
 const rows = await runRationales((q) => footnote.ask(q), claims, questionProgress(claims.length, 100));
 const askSeconds = (performance.now() - started) / 1000;
 const s = summarizeRationales(rows);
 
 const sampled = options.sample === undefined ? `all ${all.length} dev claims` : `a fixed sample of ${claims.length} of ${all.length} dev claims (smallest SHA-256 of the id)`;
-console.log(`SciFact rationales: ${snapshot.documents.length} documents, ${snapshot.passages.length} passages; ${sampled}`);
+console.log(`SciFact rationales: ${index.catalog.length} documents, ${index.manifest.passageCount} passages; ${sampled}`);
 console.log(`model ${config.embedModel}, MAX_QUOTES=${config.maxQuotes}, ANSWER_THRESHOLD=${config.answerThreshold ?? "the model's default"}; ${versionLine(version)}`);
 console.log(`index ready in ${indexSeconds.toFixed(1)} s (${report.embeddedPassages} passages embedded this run); ${formatNumber(s.msPerQuestion)} ms per claim (${askSeconds.toFixed(1)} s in all)`);
 console.log(`\nover the ${s.withEvidence} claims with evidence (a declined one counts as a miss):`);
@@ -59,5 +59,5 @@ if (options.dump) {
   console.log(`per-claim results: ${options.dump}`);
 }
 if (options.json) {
-  console.log(jsonSummary({ eval: 'scifact-rationales-dev', ...version, model: config.embedModel, maxQuotes: config.maxQuotes, sample: options.sample ?? null, documents: snapshot.documents.length, passages: snapshot.passages.length, indexSeconds, ...s }));
+  console.log(jsonSummary({ eval: 'scifact-rationales-dev', ...version, model: config.embedModel, maxQuotes: config.maxQuotes, sample: options.sample ?? null, documents: index.catalog.length, passages: index.manifest.passageCount, indexSeconds, ...s }));
 }

@@ -14,6 +14,7 @@ import { loadModel } from '../src/embed/model.js';
 import { createLogger } from '../src/log.js';
 import { openFootnote } from '../src/service.js';
 import { retrieve, DEFAULT_DENSE_WEIGHT } from '../src/search/answer.js';
+import { documentOfPassage } from '../src/index/backend.js';
 import { createProgressBar } from '../src/cli/progress.js';
 import dotenv from 'dotenv';
 
@@ -40,7 +41,8 @@ bar.done();
 const report = await footnote.reindex({ onProgress: (p) => bar.update(p) });
 bar.done();
 const indexSeconds = (performance.now() - started) / 1000;
-const snapshot = footnote.snapshot;
+const index = footnote.index;
+const documentOf = documentOfPassage(index.catalog);
 
 const queries = new Map<string, string>();
 for (const line of fs.readFileSync(path.join(benchDir, 'queries.jsonl'), 'utf8').split('\n').filter(Boolean)) {
@@ -60,17 +62,17 @@ const embedder = createEmbedder(await loadModel(config.embedModel, config.modelD
 const vectors = new Map<string, Float32Array>();
 for (const qid of qrels.keys()) vectors.set(qid, await embedder.embedQuery(queries.get(qid)!));
 
-console.log(`SciFact: ${snapshot.documents.length} documents, ${snapshot.passages.length} passages, ${qrels.size} test queries; model ${config.embedModel}, PASSAGE_MAX_TOKENS=${config.passageMaxTokens}`);
+console.log(`SciFact: ${index.catalog.length} documents, ${index.manifest.passageCount} passages, ${qrels.size} test queries; model ${config.embedModel}, PASSAGE_MAX_TOKENS=${config.passageMaxTokens}`);
 console.log(`index ready in ${indexSeconds.toFixed(0)} s (${report.embeddedPassages} passages embedded this run)`);
 console.log('dense weight | nDCG@10 | Recall@100');
 for (const weight of weights) {
   let ndcg = 0;
   let recall = 0;
   for (const [qid, relevant] of qrels) {
-    const ranked = rank(vectors.get(qid)!, queries.get(qid)!, weight);
+    const ranked = await rank(vectors.get(qid)!, queries.get(qid)!, weight);
     const docs: string[] = [];
     for (const c of ranked) {
-      const id = snapshot.documents[snapshot.passages[c.passage]!.doc]!.id;
+      const id = documentOf(c.passage)!.id;
       if (!docs.includes(id)) docs.push(id);
       if (docs.length === 100) break;
     }
@@ -85,10 +87,10 @@ for (const weight of weights) {
  * Passages best first: the bot's fused ranking, or for weight 1 / 0 one ranking alone (300 deep,
  * so its Recall@100 is its own and not the union's).
  */
-function rank(vector: Float32Array, query: string, weight: number): { passage: number }[] {
-  if (weight === 1) return snapshot.vectors.search(vector, 300);
-  if (weight === 0) return snapshot.lexical.search(query, 300);
-  return retrieve(snapshot, vector, query, weight);
+async function rank(vector: Float32Array, query: string, weight: number): Promise<readonly { passage: number }[]> {
+  if (weight === 1) return (await index.search(vector, query, 300)).dense;
+  if (weight === 0) return (await index.search(vector, query, 300)).lexical;
+  return retrieve(index, vector, query, weight);
 }
 
 function ndcgAt(ranked: string[], relevant: Set<string>, k: number): number {

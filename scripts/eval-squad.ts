@@ -32,14 +32,14 @@ const questions = options.sample === undefined ? all : fixedSample(all, options.
 const version = sourceVersion();
 const cache = prepareCorpusCache(options.cache, path.join(options.bench, v2 ? 'corpus-v2.jsonl' : 'corpus.jsonl'));
 const { footnote, indexSeconds, report } = await openBenchmark(cache);
-const { config, snapshot } = footnote;
+const { config, index } = footnote;
 const started = performance.now();
 const rows = await runSquad((q) => footnote.ask(q), questions, questionProgress(questions.length));
 const askSeconds = (performance.now() - started) / 1000;
 const s = summarizeSquad(rows);
 
 const sampled = options.sample === undefined ? `all ${all.length} questions` : `a fixed sample of ${questions.length} of ${all.length} questions (smallest SHA-256 of the id)`;
-console.log(`${set}: ${snapshot.documents.length} documents, ${snapshot.passages.length} passages; ${sampled}`);
+console.log(`${set}: ${index.catalog.length} documents, ${index.manifest.passageCount} passages; ${sampled}`);
 console.log(`model ${config.embedModel}, MAX_QUOTES=${config.maxQuotes}, ANSWER_THRESHOLD=${config.answerThreshold ?? "the model's default"}; ${versionLine(version)}`);
 console.log(`index ready in ${indexSeconds.toFixed(1)} s (${report.embeddedPassages} passages embedded this run); ${formatNumber(s.msPerQuestion)} ms per question (${askSeconds.toFixed(1)} s in all)`);
 console.log(`\nover the ${s.answerable} answerable questions (a declined one counts as a miss):`);
@@ -59,5 +59,5 @@ if (options.dump) {
   console.log(`per-question results: ${options.dump}`);
 }
 if (options.json) {
-  console.log(jsonSummary({ eval: v2 ? 'squad-v2.0-dev' : 'squad-v1.1-dev', ...version, model: config.embedModel, maxQuotes: config.maxQuotes, sample: options.sample ?? null, documents: snapshot.documents.length, passages: snapshot.passages.length, indexSeconds, ...s }));
+  console.log(jsonSummary({ eval: v2 ? 'squad-v2.0-dev' : 'squad-v1.1-dev', ...version, model: config.embedModel, maxQuotes: config.maxQuotes, sample: options.sample ?? null, documents: index.catalog.length, passages: index.manifest.passageCount, indexSeconds, ...s }));
 }

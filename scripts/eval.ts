@@ -37,7 +37,7 @@ const unanswerable = rows.filter((r) => r.q.doc === null);
 const pct = (n: number, d: number) => `${((100 * n) / Math.max(1, d)).toFixed(1)}% (${n}/${d})`;
 const abstainRight = answerable.filter((r) => r.answer.answered).length + unanswerable.filter((r) => !r.answer.answered).length;
 
-console.log(`set: ${setFile}  model: ${config.embedModel}  passages: ${footnote.snapshot.passages.length}`);
+console.log(`set: ${setFile}  model: ${config.embedModel}  passages: ${footnote.index.manifest.passageCount}`);
 console.log(`hit@1        ${pct(answerable.filter((r) => r.rank === 0).length, answerable.length)}`);
 console.log(`hit@3        ${pct(answerable.filter((r) => r.rank >= 0).length, answerable.length)}`);
 console.log(`quote-hit@3  ${pct(answerable.filter((r) => r.quoteHit).length, answerable.length)}`);

@@ -25,7 +25,7 @@ const benchDir = path.resolve(option('--bench', '../shared/bench/squad'));
 const workDir = path.resolve(option('--cache', '.squad-v2'));
 const sample = Number(option('--sample', '0'));
 
-const { footnote, snapshot, embedder, position } = await openFitting(workDir, path.join(benchDir, 'corpus-v2.jsonl'));
+const { footnote, index, embedder, position } = await openFitting(workDir, path.join(benchDir, 'corpus-v2.jsonl'));
 const config = footnote.config;
 
 interface V2Question {
@@ -53,11 +53,11 @@ const asked = questions.map((q) => validateQuestion(q.question));
 const vectors = await cachedQueryVectors(embedder, asked, workDir, (n) => process.stderr.write(`\rembedding ${n}/${asked.length}`));
 for (const [n, q] of questions.entries()) {
   const vector = vectors[n]!;
-  const explained = explainQuestion(snapshot, asked[n]!, vector, { limit: config.maxQuotes });
+  const explained = await explainQuestion(index, asked[n]!, vector, { limit: config.maxQuotes });
   rows.push({
     train: position.get(q.docId)! % 2 === 0,
     answerable: q.answerable,
-    signals: nearMissSignals(snapshot, asked[n]!, explained),
+    signals: nearMissSignals(explained.view, asked[n]!, explained),
     passageEvidence: explained.quotes[0]?.evidence ?? 0,
   });
   if (n % 200 === 0) process.stderr.write(`\rquestions ${n}/${questions.length}`);

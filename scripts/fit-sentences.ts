@@ -30,7 +30,7 @@ const benchDir = path.resolve(option('--bench', '../shared/bench/squad'));
 const sample = Number(option('--sample', '0'));
 const l2 = Number(option('--l2', '0.01'));
 
-const { snapshot, embedder, workDir, position } = await openFitting(path.resolve(process.env.SQUAD_DIR ?? '.squad'), path.join(benchDir, 'corpus.jsonl'));
+const { index, embedder, workDir, position } = await openFitting(path.resolve(process.env.SQUAD_DIR ?? '.squad'), path.join(benchDir, 'corpus.jsonl'));
 
 interface SquadQuestion {
   id: string;
@@ -61,10 +61,10 @@ const vectors = await cachedQueryVectors(embedder, asked, workDir, (n) => proces
 for (const [n, q] of questions.entries()) {
   const vector = vectors[n]!;
   // The bot's own ranking, with the weights in the code (the features do not depend on them).
-  const { ranked } = explainQuestion(snapshot, asked[n]!, vector, { limit: 3 });
+  const { ranked, view } = await explainQuestion(index, asked[n]!, vector, { limit: 3 });
   const answers = q.answers.map(normalise);
   const labels = ranked.map((c) => {
-    const doc = snapshot.documents[c.doc]!;
+    const doc = view.documents[c.doc]!;
     if (doc.id === q.docId && q.spans.some(([s, e]) => c.span.start < e && s < c.span.end)) return true;
     const text = normalise(doc.text.slice(c.span.start, c.span.end));
     return answers.some((a) => text.includes(a));
@@ -146,7 +146,7 @@ function refine(train: readonly Group[], start: number[]): number[] {
   return w;
 }
 
-function quoteScores(set: readonly Group[], weights: Weights, window: WindowSettings) {
+async function quoteScores(set: readonly Group[], weights: Weights, window: WindowSettings) {
   let at1 = 0;
   let at3 = 0;
   let chars = 0;
@@ -154,7 +154,7 @@ function quoteScores(set: readonly Group[], weights: Weights, window: WindowSett
   for (const g of set) {
     const q = questions[g.n]!;
     const answers = q.answers.map(normalise);
-    const explained = explainQuestion(snapshot, asked[g.n]!, vectors[g.n]!, { limit: 3, sentenceWeights: weights, window });
+    const explained = await explainQuestion(index, asked[g.n]!, vectors[g.n]!, { limit: 3, sentenceWeights: weights, window });
     const hit = explained.quotes.slice(0, 3).map((quote) => {
       chars += quote.text.length;
       count++;
@@ -192,7 +192,7 @@ console.log('\nquotes (before abstention), fitting half | held-out half:');
 for (const [label, w] of [['code', SENTENCE_WEIGHTS], ['refined', asWeights(fitted)]] as const) {
   for (const window of windows) {
     if (label === 'code' && window !== windows[0] && window !== WINDOW_IN_CODE) continue;
-    console.log(`  ${label.padEnd(8)} join ≥ score − ${window.joinMargin}, ≤ ${window.maxChars} chars: ${quoteScores(train, w, window)} | ${quoteScores(test, w, window)}`);
+    console.log(`  ${label.padEnd(8)} join ≥ score − ${window.joinMargin}, ≤ ${window.maxChars} chars: ${await quoteScores(train, w, window)} | ${await quoteScores(test, w, window)}`);
   }
 }
 console.log(`\nexport const SENTENCE_WEIGHTS = ${JSON.stringify(asWeights(fitted), null, 2)};`);

@@ -7,8 +7,8 @@ import { loadEnvironment, reportFatal } from '../src/environment.js';
 import { describeError, isFootnoteError } from '../src/errors.js';
 import { gapsText } from '../src/format/gaps.js';
 import { reportGaps } from '../src/gaps/index.js';
-import type { IndexSnapshot } from '../src/index/snapshot.js';
-import { loadSnapshot } from '../src/index/store.js';
+import type { IndexVersion } from '../src/index/backend.js';
+import { indexStore } from '../src/index/stores.js';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -21,19 +21,20 @@ async function main(): Promise<void> {
     return;
   }
   const { config } = loadEnvironment();
-  let snapshot: IndexSnapshot | undefined;
+  let index: IndexVersion | undefined;
   try {
-    snapshot = (await loadSnapshot(config.indexDir)).snapshot;
+    index = (await indexStore(config).open()).index;
   } catch (error) {
     if (!isFootnoteError(error)) throw error;
     process.stderr.write(`No closest documents: ${describeError(error)}\n`);
   }
-  const report = await reportGaps(config, snapshot, threshold === undefined ? {} : { threshold });
-  if (snapshot && report.groups.length > 0 && report.indexVersion === undefined) {
-    process.stderr.write(`No closest documents: the index was built with the model ${snapshot.manifest.modelId}, not ${config.embedModel}. Run \`npm run index\`.\n`);
+  const report = await reportGaps(config, index, threshold === undefined ? {} : { threshold });
+  if (index && report.groups.length > 0 && report.indexVersion === undefined) {
+    process.stderr.write(`No closest documents: the index was built with the model ${index.manifest.modelId}, not ${config.embedModel}. Run \`npm run index\`.\n`);
   }
   const file = config.discord.feedbackFile;
   process.stdout.write((json ? JSON.stringify({ file, ...report }) : gapsText(report, file)) + '\n');
+  index?.close?.();
 }
 
 main().catch((error: unknown) => reportFatal(error, 'npm run gaps'));

@@ -53,8 +53,9 @@ async function main(): Promise<void> {
   const bot = await startBot({ config, log, corpora });
   // Scheduled web refreshes and corpus watching start once the bot answers, and stop before it disconnects.
   const upkeeps = corpora.all.map((footnote) => startUpkeep({ footnote, config: footnote.config, log }));
-  // One shard of several: a /reindex in another shard process writes a new version of the same index.
-  const following = bot.client.shard ? followIndexes(corpora.all, log) : undefined;
+  // One shard of several, or a shared LanceDB dataset: another process (a shard's /reindex, `npm run
+  // index`, another host) may publish a new version of the same index.
+  const following = bot.client.shard || config.index.backend === 'lancedb' ? followIndexes(corpora.all, config.index.pollSeconds, log) : undefined;
   stopper.attach({
     stop: async () => {
       if (following) clearInterval(following);
@@ -65,19 +66,18 @@ async function main(): Promise<void> {
 }
 
 /**
- * Each shard checks every index's CURRENT this often and switches to a version another shard wrote.
- * Polling rather than a message from the shard that reindexed: it also reaches shards on other hosts
- * (SHARD_LIST) and picks up `npm run index` runs, and costs one small file read per interval.
+ * Each shard checks every index's live version every INDEX_POLL_SECONDS (CURRENT, or LanceDB's
+ * `live` tag) and switches to a version another process published. Polling rather than a message
+ * from the shard that reindexed: it also reaches shards on other hosts (SHARD_LIST) and picks up
+ * `npm run index` runs, and costs one small read per interval.
  */
-const FOLLOW_INDEX_MS = 2_000;
-
-function followIndexes(footnotes: readonly Footnote[], log: Logger): NodeJS.Timeout {
+function followIndexes(footnotes: readonly Footnote[], pollSeconds: number, log: Logger): NodeJS.Timeout {
   let checking = false;
   const timer = setInterval(() => {
     if (checking) return;
     checking = true;
     void Promise.all(footnotes.map((footnote) => footnote.followCurrent().catch((error: unknown) => log.warn('could not load the new index version', { index: footnote.config.indexDir, ...errorDetails(error) })))).finally(() => (checking = false));
-  }, FOLLOW_INDEX_MS);
+  }, pollSeconds * 1000);
   timer.unref();
   return timer;
 }

@@ -31,7 +31,21 @@ export interface Config {
    * not listed, direct messages and the command line use `corpusDir` and `indexDir`.
    */
   readonly corpora: readonly CorpusConfig[];
+  /** Which backend keeps the index, and how versions are published and followed. */
+  readonly index: IndexConfig;
   readonly discord: DiscordConfig;
+}
+
+/** INDEX_BACKEND and what goes with it (src/index/backend.ts). */
+export interface IndexConfig {
+  /** `embedded` (hnswlib and BM25 files in INDEX_DIR, the default) or `lancedb` (one shared dataset). */
+  readonly backend: 'embedded' | 'lancedb';
+  /** LANCEDB_URI: an absolute folder or an object-storage URI (s3://, gs://, az://); default `<INDEX_DIR>/lancedb`. */
+  readonly lancedbUri: string;
+  /** Complete versions kept, the live one included, so a reader still on the previous one can finish. */
+  readonly keepVersions: number;
+  /** How often a running bot checks whether another process published a new version. */
+  readonly pollSeconds: number;
 }
 
 /** One server's corpus and index folder (absolute paths). */
@@ -274,6 +288,19 @@ class Reader {
     return ids;
   }
 
+  /** LANCEDB_URI: a folder (made absolute: LanceDB takes a relative path for a cloud address) or an object-storage URI. */
+  datasetUri(name: string, fallback: string, resolve: (p: string) => string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1]?.toLowerCase();
+    if (scheme === undefined) return resolve(value);
+    if (!['s3', 's3+ddb', 'gs', 'az', 'file', 'memory'].includes(scheme)) {
+      this.problems.push(`${name}: expected a folder or an s3://, gs:// or az:// URI, got '${value}'`);
+      return fallback;
+    }
+    return value.replace(/\/+$/, '');
+  }
+
   optionalUrl(name: string): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
@@ -331,6 +358,12 @@ export function loadConfig(env: Env, projectRoot: string = process.cwd()): Confi
     refreshHours: read.optionalNumber('INDEX_REFRESH_HOURS', 0.01, 24 * 365),
     watchCorpus: read.boolean('WATCH_CORPUS', false),
     corpora: read.corpora('CORPORA', resolve, indexDir),
+    index: {
+      backend: read.oneOf('INDEX_BACKEND', 'embedded', ['embedded', 'lancedb'] as const),
+      lancedbUri: read.datasetUri('LANCEDB_URI', path.join(indexDir, 'lancedb'), resolve),
+      keepVersions: read.integer('INDEX_KEEP_VERSIONS', 2, 2, 100),
+      pollSeconds: read.integer('INDEX_POLL_SECONDS', 2, 1, 3600),
+    },
     discord: {
       token: read.optionalString('DISCORD_TOKEN'),
       applicationId: read.optionalSnowflake('DISCORD_APPLICATION_ID'),
@@ -367,6 +400,8 @@ export function corpusConfig(config: Config, corpus: CorpusConfig): Config {
     ...config,
     corpusDir: corpus.corpusDir,
     indexDir: corpus.indexDir,
+    // One dataset per server under the shared one, so a server's reindex never touches another's tables.
+    index: { ...config.index, lancedbUri: `${config.index.lancedbUri}/servers/${corpus.guildId}` },
     web: { ...config.web, sourcesFile: path.join(corpus.corpusDir, WEB_SOURCES_FILE), cacheDir: path.join(corpus.indexDir, 'web') },
     corpora: [],
   });

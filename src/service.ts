@@ -5,19 +5,14 @@ import type { ModelProfile } from './embed/models.js';
 import { FootnoteError, isFootnoteError, describeError, fileSystemProblem } from './errors.js';
 import { buildIndex, indexSettings, type BuildProgress, type BuildReport, type WebMode } from './index/build.js';
 import { buildIndexInWorker } from './index/buildInWorker.js';
+import type { DocumentSummary, IndexStore, IndexVersion, WriteHooks } from './index/backend.js';
 import { settingsMismatch } from './index/manifest.js';
-import type { IndexSnapshot, StoredDocument, StoredPassage } from './index/snapshot.js';
-import { loadSnapshot, readCurrentVersion, type WriteHooks } from './index/store.js';
+import type { StoredDocument, StoredPassage } from './index/snapshot.js';
+import { indexStore } from './index/stores.js';
 import type { Logger } from './log.js';
 import { answerQuestion, type Answer } from './search/answer.js';
 
-export interface SourceSummary {
-  readonly id: string;
-  readonly title: string;
-  readonly source: string;
-  readonly passages: number;
-  readonly url?: string;
-}
+export type SourceSummary = DocumentSummary;
 
 export interface ReindexOptions {
   readonly full?: boolean;
@@ -29,13 +24,14 @@ export interface ReindexOptions {
 
 /**
  * Footnote's core, as the command line and the Discord bot use it: one loaded model, one live
- * snapshot of the index. Questions are answered from the snapshot current when they arrive; a
+ * version of the index. Questions are answered from the version served when they arrive; a
  * reindex builds beside it and swaps the reference only once the new version has loaded, so a
  * failed reindex changes nothing that is served.
  */
 export interface Footnote {
   readonly config: Config;
-  readonly snapshot: IndexSnapshot;
+  /** The index version being served. */
+  readonly index: IndexVersion;
   /** When there was no usable index and opening built one from scratch: that build's report. */
   readonly builtOnOpen?: BuildReport;
   ask(question: string, options?: { limit?: number }): Promise<Answer>;
@@ -43,17 +39,17 @@ export interface Footnote {
   readonly embedder: Pick<Embedder, 'modelId' | 'embedQuery'>;
   reindex(options?: ReindexOptions): Promise<BuildReport>;
   readonly reindexing: boolean;
-  sources(): SourceSummary[];
+  sources(): readonly SourceSummary[];
   /** A document by exact id, or throws DOCUMENT_NOT_FOUND. */
-  document(id: string): StoredDocument;
+  document(id: string): Promise<StoredDocument>;
   /**
-   * Serves the version CURRENT names now, if another process (a shard's /reindex, `npm run index`)
-   * wrote one since: loaded beside the served snapshot, then swapped in, so questions already asked
-   * finish on the old one. Resolves to whether it switched. Does nothing while this Footnote reindexes.
+   * Serves the live version now, if another process (a shard's /reindex, `npm run index`, another
+   * host) published one since: opened beside the served one, then swapped in, so questions already
+   * asked finish on the old one. Resolves to whether it switched. Does nothing while this Footnote reindexes.
    */
   followCurrent(): Promise<boolean>;
-  /** A passage of the snapshot version an answer came from, if that version is still served. */
-  passage(version: string, passage: number): { passage: StoredPassage; document: StoredDocument } | undefined;
+  /** A passage of the index version an answer came from, if that version is still served. */
+  passage(version: string, passage: number): Promise<{ passage: StoredPassage; document: StoredDocument } | undefined>;
 }
 
 export interface OpenOptions {
@@ -88,24 +84,30 @@ export async function loadSharedModel(config: Pick<Config, 'embedModel' | 'model
 export async function openFootnote({ config, log, onProgress, reindexInWorker = false, shared }: OpenOptions): Promise<Footnote> {
   const { model: loaded, embedder } = shared ?? (await loadSharedModel(config));
   const profile = loaded.profile;
-  const opened = await openSnapshot(config, embedder, profile, log, onProgress);
-  let snapshot = opened.snapshot;
+  const store = indexStore(config);
+  const opened = await openIndex(config, store, embedder, profile, log, onProgress);
+  let index = opened.index;
   let running: Promise<BuildReport> | undefined;
-  // The CURRENT last acted on: a CURRENT naming a damaged version is tried once, not on every poll.
-  let followed = snapshot.version;
+  // The live version last acted on: one naming a damaged version is tried once, not on every poll.
+  let followed = index.version;
   const threshold = config.answerThreshold ?? profile.answerThreshold;
+  const serve = (next: IndexVersion) => {
+    retire(index);
+    index = next;
+    followed = next.version;
+  };
 
   return {
     config,
     embedder,
     ...(opened.built && { builtOnOpen: opened.built }),
-    get snapshot() {
-      return snapshot;
+    get index() {
+      return index;
     },
     get reindexing() {
       return running !== undefined;
     },
-    ask: (question, options = {}) => answerQuestion(snapshot, embedder, question, { limit: options.limit ?? config.maxQuotes, threshold, nearMissThreshold: profile.nearMissThreshold }),
+    ask: (question, options = {}) => answerQuestion(index, embedder, question, { limit: options.limit ?? config.maxQuotes, threshold, nearMissThreshold: profile.nearMissThreshold }),
     async reindex(options = {}) {
       if (running) throw new FootnoteError('INDEX_BUSY', 'A reindex is already running. Try again when it has finished.');
       running = (async () => {
@@ -117,56 +119,61 @@ export async function openFootnote({ config, log, onProgress, reindexInWorker = 
               ...(options.onProgress && { onProgress: options.onProgress }),
             })
           : await buildIndex({ config, embedder, profile, log, ...options });
-        if (report.wrote) snapshot = (await loadSnapshot(config.indexDir)).snapshot;
+        if (report.wrote) serve((await store.open()).index);
         return report;
       })();
       try {
         return await running;
       } catch (error) {
-        throw indexWriteError(error, config.indexDir);
+        throw indexWriteError(error, store);
       } finally {
         running = undefined;
       }
     },
     async followCurrent() {
       if (running) return false;
-      const current = await readCurrentVersion(config.indexDir);
-      if (!current || current === followed || current === snapshot.version) return false;
-      followed = current;
-      const loaded = await loadSnapshot(config.indexDir);
+      const live = await store.liveVersion();
+      if (!live || live === followed || live === index.version) return false;
+      followed = live;
+      const loaded = await store.open();
       for (const warning of loaded.warnings) log.warn(warning);
       // A reindex started here meanwhile swaps in its own version when done.
-      if (running || loaded.snapshot.version === snapshot.version) return false;
-      log.info('serving the index version another process wrote', { index: config.indexDir, from: snapshot.version, to: loaded.snapshot.version });
-      snapshot = loaded.snapshot;
+      if (running || loaded.index.version === index.version) return false;
+      log.info('serving the index version another process wrote', { index: store.location, from: index.version, to: loaded.index.version });
+      serve(loaded.index);
       return true;
     },
-    sources: () =>
-      snapshot.documents.map((d) => ({ id: d.id, title: d.title, source: d.source, passages: d.passageCount, ...(d.url && { url: d.url }) })),
-    document(id) {
-      const doc = snapshot.documents.find((d) => d.id === id);
+    sources: () => index.catalog,
+    async document(id) {
+      const doc = await index.document(id);
       if (!doc) throw new FootnoteError('DOCUMENT_NOT_FOUND', `There is no document with the id '${id}'. \`npm run sources\` (or /sources) lists them.`);
       return doc;
     },
-    passage(version, n) {
-      if (version !== snapshot.version) return undefined;
-      const passage = snapshot.passages[n];
-      return passage && { passage, document: snapshot.documents[passage.doc]! };
+    async passage(version, n) {
+      return version === index.version ? index.passage(n) : undefined;
     },
   };
 }
 
+/** How long a replaced version stays open for the questions still being answered from it. */
+const RETIRE_AFTER_MS = 60_000;
+
+function retire(old: IndexVersion): void {
+  if (old.close) setTimeout(() => old.close?.(), RETIRE_AFTER_MS).unref();
+}
+
 /**
- * The snapshot to serve: the stored one when it matches the model and passage settings;
- * otherwise (none yet, another model, damaged beyond repair) one is built now, and the reason logged.
+ * The version to serve: the live one when it matches the model and passage settings; otherwise
+ * (none yet, another model, damaged beyond repair) one is built now, and the reason logged.
  */
-async function openSnapshot(config: Config, embedder: Embedder, profile: ModelProfile, log: Logger, onProgress?: (p: BuildProgress) => void): Promise<{ snapshot: IndexSnapshot; built?: BuildReport }> {
+async function openIndex(config: Config, store: IndexStore, embedder: Embedder, profile: ModelProfile, log: Logger, onProgress?: (p: BuildProgress) => void): Promise<{ index: IndexVersion; built?: BuildReport }> {
   let reason: string;
   try {
-    const { snapshot, warnings } = await loadSnapshot(config.indexDir);
+    const { index, warnings } = await store.open();
     for (const warning of warnings) log.warn(warning);
-    const mismatch = settingsMismatch(snapshot.manifest, indexSettings(config, embedder, profile));
-    if (mismatch.length === 0) return { snapshot };
+    const mismatch = settingsMismatch(index.manifest, indexSettings(config, embedder, profile));
+    if (mismatch.length === 0) return { index };
+    index.close?.();
     reason = `the index was built with other settings: ${mismatch.join('; ')}`;
   } catch (error) {
     if (!isFootnoteError(error, 'INDEX_MISSING') && !isFootnoteError(error, 'INDEX_CORRUPT') && !isFootnoteError(error, 'INDEX_OUTDATED')) throw error;
@@ -174,19 +181,20 @@ async function openSnapshot(config: Config, embedder: Embedder, profile: ModelPr
   }
   log.info(`Building the index: ${reason}.`);
   const report = await buildIndex({ config, embedder, profile, log, ...(onProgress && { onProgress }) }).catch((error: unknown) => {
-    throw indexWriteError(error, config.indexDir);
+    throw indexWriteError(error, store);
   });
   log.info(`Indexed ${report.documents} documents (${report.passages} passages) in ${report.seconds.toFixed(1)} s.`);
-  return { snapshot: (await loadSnapshot(config.indexDir)).snapshot, built: report };
+  return { index: (await store.open()).index, built: report };
 }
 
 /**
  * A build that failed because of the disk (full, read-only, no permission) says so and names
- * INDEX_DIR, instead of surfacing as a bug; the version being served is untouched either way.
+ * INDEX_DIR (or LANCEDB_URI), instead of surfacing as a bug; the version being served is untouched either way.
  */
-function indexWriteError(error: unknown, indexDir: string): unknown {
+function indexWriteError(error: unknown, store: IndexStore): unknown {
   const problem = isFootnoteError(error) ? undefined : fileSystemProblem(error);
   if (problem === undefined) return error;
   const at = (error as NodeJS.ErrnoException).path;
-  return new FootnoteError('INDEX_WRITE_FAILED', `Could not write the index in ${indexDir} (INDEX_DIR): ${problem}${at ? ` (${at})` : ''}.`, { cause: error });
+  const setting = store.backend === 'lancedb' ? 'LANCEDB_URI' : 'INDEX_DIR';
+  return new FootnoteError('INDEX_WRITE_FAILED', `Could not write the index in ${store.location} (${setting}): ${problem}${at ? ` (${at})` : ''}.`, { cause: error });
 }

@@ -126,5 +126,5 @@ export async function openFitting(cacheDir: string, corpusFile: string) {
       .filter(Boolean)
       .map((line, i) => [(JSON.parse(line) as { id: string }).id, i] as const),
   );
-  return { footnote, snapshot: footnote.snapshot, embedder, workDir: cacheDir, position };
+  return { footnote, index: footnote.index, embedder, workDir: cacheDir, position };
 }

@@ -165,12 +165,12 @@ export function reportToText(r: BuildReport): string {
 
 async function warnIfStale(footnote: Footnote, log: Logger): Promise<void> {
   try {
-    const { config, snapshot } = footnote;
-    const fileSources = new Set(snapshot.documents.filter((d) => !isWebDocumentId(d.id)).map((d) => d.source));
-    if (await corpusUnchangedSince(config.corpusDir, config.projectRoot, fileSources, Date.parse(snapshot.manifest.createdAt))) return;
+    const { config, index } = footnote;
+    const fileSources = new Set(index.catalog.filter((d) => !isWebDocumentId(d.id)).map((d) => d.source));
+    if (await corpusUnchangedSince(config.corpusDir, config.projectRoot, fileSources, Date.parse(index.manifest.createdAt))) return;
     const corpus = await readCorpus(footnote.config.corpusDir, footnote.config.projectRoot);
     // Web pages change on their own schedule; only the files are compared (a reindex re-checks the pages).
-    const files = Object.fromEntries(Object.entries(footnote.snapshot.manifest.documents).filter(([id]) => !isWebDocumentId(id)));
+    const files = Object.fromEntries(Object.entries(footnote.index.manifest.documents).filter(([id]) => !isWebDocumentId(id)));
     const plan = planUpdate(files, corpus.documents);
     const changes = plan.added.length + plan.changed.length + plan.removed.length;
     if (changes > 0) {

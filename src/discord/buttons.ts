@@ -23,7 +23,7 @@ const passage: ButtonHandler = {
     const stored = context.answers.get(answerId);
     const quote = stored && shownQuotes(stored.answer)[Number(index)];
     if (!stored || !quote) throw expired();
-    const found = context.footnoteFor(interaction.guildId).passage(stored.answer.version, quote.passage);
+    const found = await context.footnoteFor(interaction.guildId).passage(stored.answer.version, quote.passage);
     if (!found) {
       await interaction.reply(interactionReply(notice('The index has been updated since this answer; please ask again to see the current passage.'), true));
       return;
@@ -72,7 +72,7 @@ const document: ButtonHandler = {
     const docId = rest.join(':');
     // An id too long for the 100-character custom id was cut: it is then the start of the document's id.
     const starting = context.footnoteFor(interaction.guildId).sources().filter((s) => s.id.startsWith(docId));
-    const doc = context.footnoteFor(interaction.guildId).document(starting.length === 1 ? starting[0]!.id : docId);
+    const doc = await context.footnoteFor(interaction.guildId).document(starting.length === 1 ? starting[0]!.id : docId);
     const next = Number(page) + (direction === 'next' ? 1 : -1);
     await interaction.update(updateReply(documentView(doc, next, { previous: ids.document(doc.id, next, 'prev'), next: ids.document(doc.id, next, 'next') })));
   },

@@ -69,7 +69,7 @@ export async function startBot(options: { config: Config; log: Logger; commands?
     log.info('asking Discord for the privileged Message Content intent (REPLY_MODES or ANSWER_FORUMS is set): enable it on the Bot page of the developer portal');
   }
   await logIn(client, config);
-  log.info('connected to Discord', { ...(client.shard && { shard: client.shard.ids }), user: client.user?.tag, guilds: client.guilds.cache.size, documents: corpora.default.snapshot.documents.length, corpora: corpora.all.length });
+  log.info('connected to Discord', { ...(client.shard && { shard: client.shard.ids }), user: client.user?.tag, guilds: client.guilds.cache.size, documents: corpora.default.index.catalog.length, corpora: corpora.all.length });
   return {
     client,
     context,

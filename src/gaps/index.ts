@@ -1,18 +1,18 @@
 import type { Config } from '../config.js';
 import type { Embedder } from '../embed/embedder.js';
-import type { IndexSnapshot } from '../index/snapshot.js';
+import type { IndexVersion } from '../index/backend.js';
 import { questionEmbedder } from './embedder.js';
 import { feedbackOfGuild, readFeedbackLog } from './records.js';
 import { findGaps, type GapsReport } from './report.js';
 
 /**
  * What /gaps and `npm run gaps` both run: FEEDBACK_FILE read, grouped with the configured model's
- * query vectors, closest documents from `snapshot` (the index being served) when it was built with
+ * query vectors, closest documents from `index` (the version being served) when it was built with
  * that model. The bot passes the embedder it already has; the command line loads the model.
  */
 export async function reportGaps(
   config: Config,
-  snapshot: IndexSnapshot | undefined,
+  index: IndexVersion | undefined,
   options: { threshold?: number; guild?: string | null; embedder?: Pick<Embedder, 'modelId' | 'embedQuery'> } = {},
 ): Promise<GapsReport> {
   const { guild, embedder: given, ...rest } = options;
@@ -23,6 +23,6 @@ export async function reportGaps(
     return findGaps(log, { embed: () => Promise.reject(new Error('nothing to embed')), ...rest });
   }
   const embedder = given ?? (await questionEmbedder(config));
-  const usable = snapshot && snapshot.manifest.modelId === embedder.modelId ? snapshot : undefined;
-  return findGaps(log, { embed: (q) => embedder.embedQuery(q), ...(usable && { snapshot: usable }), ...rest });
+  const usable = index && index.manifest.modelId === embedder.modelId ? index : undefined;
+  return findGaps(log, { embed: (q) => embedder.embedQuery(q), ...(usable && { index: usable }), ...rest });
 }

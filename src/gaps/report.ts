@@ -1,4 +1,4 @@
-import type { IndexSnapshot } from '../index/snapshot.js';
+import { documentOfPassage, type IndexVersion } from '../index/backend.js';
 import { DEFAULT_DENSE_WEIGHT, retrieve } from '../search/answer.js';
 import { DEFAULT_GROUP_THRESHOLD, centroid, groupByWording } from './cluster.js';
 import { DOWN_REASONS, type DownReason, type FeedbackLog } from './records.js';
@@ -34,7 +34,7 @@ export interface GapsOptions {
   /** Embeds a question as a query (the model the index was built with). */
   embed(question: string): Promise<Float32Array>;
   /** The index to find the closest documents in; without it, none are listed. */
-  readonly snapshot?: IndexSnapshot;
+  readonly index?: IndexVersion;
   readonly threshold?: number;
   /** Documents listed per group. */
   readonly closestDocuments?: number;
@@ -85,7 +85,7 @@ export async function findGaps(log: FeedbackLog, options: GapsOptions): Promise<
   const vectors: Float32Array[] = [];
   for (const w of ordered) vectors.push(await options.embed(w.text));
 
-  const groups = groupByWording(vectors, threshold).map((members) => {
+  const groups = await Promise.all(groupByWording(vectors, threshold).map(async (members) => {
     const ws = members.map((m) => ordered[m]!);
     const all = ws.flatMap((w) => w.occurrences);
     const reasons: Partial<Record<DownReason, number>> = {};
@@ -99,11 +99,11 @@ export async function findGaps(log: FeedbackLog, options: GapsOptions): Promise<
         declined: all.filter((o) => o.declined).length,
         down: all.reduce((n, o) => n + o.downVotes, 0),
         reasons,
-        closest: options.snapshot ? closestDocuments(options.snapshot, centroid(members.map((m) => vectors[m]!)), ws[0]!.text, options.closestDocuments ?? 3) : [],
+        closest: options.index ? await closestDocuments(options.index, centroid(members.map((m) => vectors[m]!)), ws[0]!.text, options.closestDocuments ?? 3) : [],
       },
       first: ws.reduce((t, w) => (w.first < t ? w.first : t), ws[0]!.first),
     };
-  });
+  }));
   groups.sort((a, b) => b.group.asked - a.group.asked || b.group.down - a.group.down || a.first.localeCompare(b.first));
   const occurrences = [...byAnswer.values()];
   return {
@@ -115,19 +115,20 @@ export async function findGaps(log: FeedbackLog, options: GapsOptions): Promise<
       wordings: ordered.length,
     },
     threshold,
-    ...(options.snapshot && { indexVersion: options.snapshot.version }),
+    ...(options.index && { indexVersion: options.index.version }),
   };
 }
 
 /** The distinct documents of the best passages for a direction and a wording (dense + BM25, as answers are found). */
-function closestDocuments(snapshot: IndexSnapshot, vector: Float32Array, question: string, count: number): { id: string; title: string }[] {
+async function closestDocuments(index: IndexVersion, vector: Float32Array, question: string, count: number): Promise<{ id: string; title: string }[]> {
   const out: { id: string; title: string }[] = [];
-  const seen = new Set<number>();
-  for (const c of retrieve(snapshot, vector, question, DEFAULT_DENSE_WEIGHT, 30)) {
-    const doc = snapshot.passages[c.passage]?.doc;
-    if (doc === undefined || seen.has(doc)) continue;
-    seen.add(doc);
-    out.push({ id: snapshot.documents[doc]!.id, title: snapshot.documents[doc]!.title });
+  const seen = new Set<string>();
+  const documentOf = documentOfPassage(index.catalog);
+  for (const c of await retrieve(index, vector, question, DEFAULT_DENSE_WEIGHT, 30)) {
+    const doc = documentOf(c.passage);
+    if (doc === undefined || seen.has(doc.id)) continue;
+    seen.add(doc.id);
+    out.push({ id: doc.id, title: doc.title });
     if (out.length === count) break;
   }
   return out;

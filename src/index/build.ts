@@ -7,12 +7,12 @@ import type { Embedder, Sequence } from '../embed/embedder.js';
 import type { ModelProfile } from '../embed/models.js';
 import { FootnoteError, isFootnoteError, describeError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { buildLexicalIndex } from './lexical.js';
 import { FORMAT_VERSION, settingsMismatch, type IndexManifest, type IndexSettings } from './manifest.js';
 import { isNoop, planUpdate, type UpdatePlan } from './plan.js';
-import { lexicalText, quantize, type IndexSnapshot, type StoredDocument, type StoredPassage } from './snapshot.js';
-import { acquireIndexLock, loadSnapshot, readPassageVectors, writeSnapshot, type WriteHooks } from './store.js';
-import { HNSW_PARAMS, buildVectorIndex } from './vectors.js';
+import type { IndexStore, ReusableVersion, WriteHooks } from './backend.js';
+import { indexStore } from './stores.js';
+import { quantize, type StoredDocument, type StoredPassage } from './snapshot.js';
+import { HNSW_PARAMS } from './vectors.js';
 import { loadWebSources, type WebSummary } from './webSources.js';
 
 const TITLE_TOKENS = 32;
@@ -77,7 +77,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const { config, embedder, profile, log } = options;
   const started = performance.now();
   const progress = options.onProgress ?? (() => undefined);
-  const release = await acquireIndexLock(config.indexDir);
+  const store = indexStore(config);
+  const release = await store.lease();
   try {
     progress({ phase: 'fetching', done: 0, total: 1 });
     const web = await loadWebSources(config, options.web ?? 'refresh', (done, total) => progress({ phase: 'fetching', done, total }));
@@ -89,7 +90,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     }
 
     const settings = indexSettings(config, embedder, profile);
-    const { previous, rebuildReason } = await previousIndex(config.indexDir, settings, options.full === true);
+    const { previous, rebuildReason } = await previousIndex(store, settings, options.full === true);
     const plan = planUpdate(previous?.manifest.documents, corpus.documents);
     const report = (fields: Partial<BuildReport> & Pick<BuildReport, 'passages' | 'embeddedPassages' | 'version' | 'wrote'>): BuildReport => ({
       ...plan,
@@ -108,7 +109,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     let oldVectors: Float32Array | undefined;
     if (previous && reused.size > 0) {
       try {
-        oldVectors = await readPassageVectors(config.indexDir, previous);
+        oldVectors = await previous.passageVectors();
       } catch (error) {
         // Damaged vectors are never carried into a new version: embed those documents again.
         log.warn(`re-embedding every document: the previous vectors cannot be reused (${describeError(error)})`);
@@ -130,12 +131,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       sentenceCount: assembled.sentenceVectors.length / embedder.dimension,
       documents: Object.fromEntries(corpus.documents.map((d) => [d.id, d.hash])),
     };
-    const vectors = buildVectorIndex(assembled.passageVectors, embedder.dimension);
-    const lexical = buildLexicalIndex(assembled.passages.map((p) => lexicalText(assembled.documents[p.doc]!, p)));
 
     progress({ phase: 'writing', done: 0, total: 1 });
     const hooks = { ...(previous && { keepFallback: previous.version }), ...options.hooks };
-    const version = await writeSnapshot(config.indexDir, { manifest, ...assembled, vectors, lexical }, hooks);
+    const version = await store.write({ manifest, ...assembled }, hooks);
     return report({ passages: assembled.passages.length, embeddedPassages: sequences.length, version, wrote: true });
   } finally {
     await release();
@@ -154,12 +153,13 @@ function withWebDocuments(files: Corpus, web: { documents: SourceDocument[]; ski
   return { documents, skipped };
 }
 
-async function previousIndex(indexDir: string, settings: IndexSettings, full: boolean): Promise<{ previous?: IndexSnapshot; rebuildReason?: string }> {
+async function previousIndex(store: IndexStore, settings: IndexSettings, full: boolean): Promise<{ previous?: ReusableVersion; rebuildReason?: string }> {
   if (full) return { rebuildReason: 'full rebuild requested' };
   try {
-    const { snapshot } = await loadSnapshot(indexDir);
-    const mismatch = settingsMismatch(snapshot.manifest, settings);
-    return mismatch.length ? { rebuildReason: mismatch.join('; ') } : { previous: snapshot };
+    const previous = await store.reusable();
+    if (!previous) return {};
+    const mismatch = settingsMismatch(previous.manifest, settings);
+    return mismatch.length ? { rebuildReason: mismatch.join('; ') } : { previous };
   } catch (error) {
     if (isFootnoteError(error, 'INDEX_MISSING')) return {};
     return { rebuildReason: `the existing index could not be read (${describeError(error)})` };
@@ -199,7 +199,7 @@ function preparePassages(doc: SourceDocument, embedder: Embedder, config: Config
 
 function assemble(
   documents: readonly SourceDocument[],
-  previous: IndexSnapshot | undefined,
+  previous: ReusableVersion | undefined,
   oldVectors: Float32Array | undefined,
   freshIndex: Map<string, number>,
   prepared: readonly PreparedDocument[],

@@ -3,6 +3,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FootnoteError, describeError } from '../errors.js';
+import type { WriteHooks } from './backend.js';
 import { loadLexicalIndex } from './lexical.js';
 import { FORMAT_VERSION, digestMismatch, isManifest, type FileDigest, type IndexManifest } from './manifest.js';
 import { unpackPassage, packPassage, type IndexSnapshot, type StoredDocument } from './snapshot.js';
@@ -39,12 +40,6 @@ export interface SnapshotParts extends Omit<IndexSnapshot, 'version'> {
   readonly passageVectors: Float32Array;
 }
 
-export interface WriteHooks {
-  /** The version to keep as the fallback (one known to load); by default the newest other version. */
-  keepFallback?: string;
-  /** Called after the data files are written and before the snapshot becomes current (tests inject failures here). */
-  beforeCommit?: (tmpDir: string) => void | Promise<void>;
-}
 
 /**
  * Writes a new version beside the live one and makes it current in one atomic rename. Every file

@@ -1,5 +1,5 @@
 import { analyze } from '../index/analyze.js';
-import type { IndexSnapshot } from '../index/snapshot.js';
+import type { PassageView } from '../index/backend.js';
 import type { Explanation } from './answer.js';
 
 /**
@@ -52,9 +52,9 @@ export interface NearMissSignals {
 
 const NEGATION = /\b(not|never|no|none|neither|nor|without|cannot)\b|n['’]t\b/i;
 
-export function nearMissSignals(snapshot: IndexSnapshot, question: string, explained: Pick<Explanation, 'ranked' | 'quotes' | 'questionTerms' | 'probe'>): NearMissSignals {
+export function nearMissSignals(view: PassageView, question: string, explained: Pick<Explanation, 'ranked' | 'quotes' | 'questionTerms' | 'probe'>): NearMissSignals {
   const { ranked, quotes, questionTerms, probe } = explained;
-  const idf = (t: string) => snapshot.lexical.idf(t);
+  const idf = (t: string) => view.idf(t);
   const top = quotes.slice(0, 3);
   const termsOf = (texts: readonly string[]) => new Set(texts.flatMap((t) => analyze(t)));
   const best = termsOf(top.slice(0, 1).map((q) => q.text));
@@ -65,8 +65,8 @@ export function nearMissSignals(snapshot: IndexSnapshot, question: string, expla
     rarest = Math.max(rarest, idf(term));
     if (!all.has(term)) rarestMissing = Math.max(rarestMissing, idf(term));
   }
-  const passage = quotes[0] ? snapshot.passages[quotes[0].passage] : undefined;
-  const passageTerms = passage ? new Set(analyze(snapshot.documents[passage.doc]!.text.slice(passage.start, passage.end))) : new Set<string>();
+  const passage = quotes[0] ? view.passages[quotes[0].passage] : undefined;
+  const passageTerms = passage ? new Set(analyze(view.documents[passage.doc]!.text.slice(passage.start, passage.end))) : new Set<string>();
   let rarestMissingPassage = 0;
   for (const term of questionTerms) if (!passageTerms.has(term)) rarestMissingPassage = Math.max(rarestMissingPassage, idf(term));
   return {

@@ -3,7 +3,8 @@ import { quoteLink } from '../corpus/quoteLink.js';
 import type { Embedder } from '../embed/embedder.js';
 import { FootnoteError } from '../errors.js';
 import { analyze } from '../index/analyze.js';
-import { lexicalText, type IndexSnapshot } from '../index/snapshot.js';
+import type { CandidateHits, IndexVersion, PassageView } from '../index/backend.js';
+import { lexicalText } from '../index/snapshot.js';
 import { fuseScores, type Candidate } from './fuse.js';
 import { answerability, isNearMiss, nearMissSignals, termCoverage } from './abstain.js';
 import { answerTypeProbe, type AnswerTypeProbe } from './answerType.js';
@@ -36,7 +37,7 @@ export interface Quote {
   readonly url?: string;
   /** Where a reader lands at the quote: `url` with the section's anchor and a text fragment, or `#page=`. */
   readonly link?: string;
-  /** The passage the quote was taken from (position in the snapshot it was answered from). */
+  /** The passage the quote was taken from (its number in the index version it was answered from). */
   readonly passage: number;
 }
 
@@ -48,7 +49,7 @@ export interface Answer {
   readonly quotes: Quote[];
   /** When not answered: the nearest excerpts, to be shown as such, never as an answer. */
   readonly closest: Quote[];
-  /** The snapshot version that answered (buttons refer to its passages). */
+  /** The index version that answered (buttons refer to its passages). */
   readonly version: string;
   /** Answerability of the best passage mined for quotes: what abstention is decided on. */
   readonly bestSimilarity: number;
@@ -82,23 +83,23 @@ export function validateQuestion(raw: string): string {
 }
 
 /**
- * Answers a question from one snapshot with verbatim quotes: dense and BM25 candidates are fused,
+ * Answers a question from one index version with verbatim quotes: dense and BM25 candidates are fused,
  * every sentence of the best passages is ranked against the question (sentences.ts), the best
  * ones become quotes (with the sentence before when they lean back on it), and the answer
  * abstains when even the best passage is not similar enough to the question. Costs one query
  * embedding; the rest is arithmetic on vectors computed at index time.
  */
-export async function answerQuestion(snapshot: IndexSnapshot, embedder: Embedder, rawQuestion: string, settings: AnswerSettings): Promise<Answer> {
+export async function answerQuestion(index: IndexVersion, embedder: Embedder, rawQuestion: string, settings: AnswerSettings): Promise<Answer> {
   const question = validateQuestion(rawQuestion);
-  return answerFromVector(snapshot, question, await embedder.embedQuery(question), settings);
+  return answerFromVector(index, question, await embedder.embedQuery(question), settings);
 }
 
 /** `answerQuestion` for a validated question whose vector is known (the eval scripts cache them). */
-export function answerFromVector(snapshot: IndexSnapshot, question: string, vector: Float32Array, settings: AnswerSettings): Answer {
-  const explained = explainQuestion(snapshot, question, vector, settings);
+export async function answerFromVector(index: IndexVersion, question: string, vector: Float32Array, settings: AnswerSettings): Promise<Answer> {
+  const explained = await explainQuestion(index, question, vector, settings);
   const { quotes } = explained;
   // A near miss (the right subject, not what was asked) is declined even when its passages are similar enough.
-  const nearMiss = isNearMiss(nearMissSignals(snapshot, question, explained), settings.nearMissThreshold);
+  const nearMiss = isNearMiss(nearMissSignals(explained.view, question, explained), settings.nearMissThreshold);
   const answering = nearMiss ? [] : quotes.filter((q) => q.evidence >= settings.threshold);
   const strip = ({ evidence: _evidence, ...quote }: QuoteWithEvidence): Quote => quote;
   return {
@@ -106,7 +107,7 @@ export function answerFromVector(snapshot: IndexSnapshot, question: string, vect
     answered: answering.length > 0,
     quotes: answering.slice(0, settings.limit).map(strip),
     closest: answering.length > 0 ? [] : quotes.slice(0, Math.min(3, settings.limit)).map(strip),
-    version: snapshot.version,
+    version: index.version,
     bestSimilarity: round(Math.max(0, ...quotes.map((q) => q.evidence))),
   };
 }
@@ -124,6 +125,8 @@ export interface Explanation {
   readonly quotes: readonly QuoteWithEvidence[];
   readonly questionTerms: ReadonlySet<string>;
   readonly probe: AnswerTypeProbe;
+  /** The pooled passages, their neighbours and documents: what the quotes were chosen from. */
+  readonly view: PassageView;
 }
 
 /** What the fitting scripts vary; the bot always uses the defaults. */
@@ -132,20 +135,25 @@ export interface ExplainSettings extends Pick<AnswerSettings, 'limit' | 'denseWe
   readonly window?: WindowSettings;
 }
 
-export function explainQuestion(snapshot: IndexSnapshot, question: string, vector: Float32Array, settings: ExplainSettings): Explanation {
-  const candidates = retrieve(snapshot, vector, question, settings.denseWeight ?? DEFAULT_DENSE_WEIGHT);
-  const questionTerms = new Set(analyze(question));
+/**
+ * The two awaited steps are the only ones that reach the index (the candidates, then the pooled
+ * passages with their neighbours and documents); quote selection after them is arithmetic on that view.
+ */
+export async function explainQuestion(index: IndexVersion, question: string, vector: Float32Array, settings: ExplainSettings): Promise<Explanation> {
+  const candidates = await retrieve(index, vector, question, settings.denseWeight ?? DEFAULT_DENSE_WEIGHT);
   const pool = candidates.slice(0, QUOTE_POOL);
+  const view = await index.view(pool.map((c) => c.passage));
+  const questionTerms = new Set(analyze(question));
   const probe = answerTypeProbe(question);
-  const ranked = rankSentences(snapshot, pool, { vector, terms: questionTerms, probe }, settings.sentenceWeights);
+  const ranked = rankSentences(view, pool, { vector, terms: questionTerms, probe }, settings.sentenceWeights);
   const scores = new Map(ranked.map((c) => [`${c.doc}:${c.span.start}`, c.score]));
 
-  const evidenceOf = memoEvidence(snapshot, vector, questionTerms, pool);
+  const evidenceOf = memoEvidence(view, vector, questionTerms, pool);
   const wanted = Math.max(settings.limit, 3);
   const quotes: QuoteWithEvidence[] = [];
   for (const sentence of ranked) {
     if (quotes.length >= wanted) break;
-    const doc = snapshot.documents[sentence.doc]!;
+    const doc = view.documents[sentence.doc]!;
     const { start, end } = quoteWindow(doc.text, sentence, (span) => scores.get(`${sentence.doc}:${span.start}`) ?? -Infinity, settings.window);
     if (quotes.some((q) => q.docId === doc.id && q.start < end && start < q.end)) continue;
     const passage = pool[sentence.passageRank]!;
@@ -162,38 +170,38 @@ export function explainQuestion(snapshot: IndexSnapshot, question: string, vecto
       score: round(passage.fused),
       ...(doc.url && { url: doc.url }),
       ...(link && { link }),
-      passage: passageHolding(snapshot, passage.passage, start, end),
+      passage: passageHolding(view, passage.passage, start, end),
       evidence: evidenceOf(sentence.passageRank),
     });
   }
-  return { pool, ranked, quotes, questionTerms, probe };
+  return { pool, ranked, quotes, questionTerms, probe, view };
 }
 
 /**
  * The passage that holds a whole quote, for "Show passage": the one its sentence was found in,
  * or a neighbour when the quote took in the sentence before (overlapping passages share it).
  */
-function passageHolding(snapshot: IndexSnapshot, found: number, start: number, end: number): number {
-  const doc = snapshot.passages[found]!.doc;
+function passageHolding(view: PassageView, found: number, start: number, end: number): number {
+  const doc = view.passages[found]!.doc;
   for (const n of [found, found - 1, found + 1]) {
-    const p = snapshot.passages[n];
+    const p = view.passages[n];
     if (p && p.doc === doc && p.start <= start && end <= p.end) return n;
   }
   return found;
 }
 
 /** Answerability (abstain.ts) of each pooled passage, computed when first needed. */
-function memoEvidence(snapshot: IndexSnapshot, vector: Float32Array, questionTerms: ReadonlySet<string>, pool: readonly Candidate[]): (rank: number) => number {
+function memoEvidence(view: PassageView, vector: Float32Array, questionTerms: ReadonlySet<string>, pool: readonly Candidate[]): (rank: number) => number {
   const known = new Map<number, number>();
   return (rank) => {
     let evidence = known.get(rank);
     if (evidence === undefined) {
       const candidate = pool[rank]!;
-      const passage = snapshot.passages[candidate.passage]!;
-      const doc = snapshot.documents[passage.doc]!;
-      const dense = candidate.denseExact ? candidate.dense : snapshot.vectors.similarity(vector, candidate.passage);
+      const passage = view.passages[candidate.passage]!;
+      const doc = view.documents[passage.doc]!;
+      const dense = candidate.denseExact ? candidate.dense : view.similarity(vector, candidate.passage);
       const terms = new Set(analyze(lexicalText(doc, passage)));
-      evidence = answerability(dense, termCoverage(questionTerms, terms, snapshot.lexical.idf));
+      evidence = answerability(dense, termCoverage(questionTerms, terms, view.idf));
       known.set(rank, evidence);
     }
     return evidence;
@@ -205,14 +213,19 @@ function memoEvidence(snapshot: IndexSnapshot, vector: Float32Array, questionTer
  * only BM25 found ranks below every dense hit in cosine, so it is given the lowest dense hit's
  * cosine: the bound costs nothing, where its exact cosine cost ~50 µs a passage from the HNSW
  * file (dozens per question), and ranks as well (README, experiments). Callers that need the
- * exact cosine of such a passage ask `snapshot.vectors.similarity`.
+ * exact cosine of such a passage ask `PassageView.similarity`.
  */
-export function retrieve(snapshot: IndexSnapshot, vector: Float32Array, question: string, denseWeight: number, candidates = CANDIDATES): Candidate[] {
+export async function retrieve(index: IndexVersion, vector: Float32Array, question: string, denseWeight: number, candidates = CANDIDATES): Promise<Candidate[]> {
+  return fuseHits(await index.search(vector, question, candidates), denseWeight);
+}
+
+/** Both rankings' hits, fused (see `retrieve`). */
+export function fuseHits(hits: CandidateHits, denseWeight: number): Candidate[] {
   const byPassage = new Map<number, Omit<Candidate, 'fused'>>();
-  const denseHits = snapshot.vectors.search(vector, candidates);
+  const denseHits = hits.dense;
   const floor = denseHits.length > 0 ? Math.min(...denseHits.map((hit) => hit.score)) : 0;
   for (const hit of denseHits) byPassage.set(hit.passage, { passage: hit.passage, dense: hit.score, denseExact: true, lexical: 0 });
-  for (const hit of snapshot.lexical.search(question, candidates)) {
+  for (const hit of hits.lexical) {
     const known = byPassage.get(hit.passage);
     byPassage.set(hit.passage, known ? { ...known, lexical: hit.score } : { passage: hit.passage, dense: floor, denseExact: false, lexical: hit.score });
   }

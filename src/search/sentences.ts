@@ -1,6 +1,7 @@
 import type { Span } from '../corpus/document.js';
 import { analyze } from '../index/analyze.js';
-import { SENTENCE_SCALE, type IndexSnapshot } from '../index/snapshot.js';
+import type { PassageView } from '../index/backend.js';
+import { SENTENCE_SCALE } from '../index/snapshot.js';
 import type { AnswerTypeProbe } from './answerType.js';
 import type { Candidate } from './fuse.js';
 import { SENTENCE_WEIGHTS, type SentenceFeatures, type SentenceWeights } from './sentenceWeights.js';
@@ -9,7 +10,7 @@ export type { SentenceFeatures } from './sentenceWeights.js';
 
 /** One sentence of a top passage, with the evidence that it answers the question. */
 export interface SentenceCandidate {
-  /** Position in the snapshot of the passage it was found in (the best-ranked one holding it). */
+  /** Number of the passage it was found in (the best-ranked one holding it). */
   readonly passage: number;
   /** Rank of that passage in the fused ranking, 0 = best. */
   readonly passageRank: number;
@@ -47,7 +48,7 @@ export function leansBack(sentence: string): boolean {
  * passage ranked. The weights were fitted on public dev data by scripts/fit-sentences.ts.
  */
 export function rankSentences(
-  snapshot: IndexSnapshot,
+  view: PassageView,
   passages: readonly Candidate[],
   question: QuestionEvidence,
   weights: SentenceWeights = SENTENCE_WEIGHTS,
@@ -55,14 +56,14 @@ export function rankSentences(
   const seen = new Set<string>();
   const out: SentenceCandidate[] = [];
   const topFused = passages[0]?.fused ?? 1;
-  const idf = (term: string) => snapshot.lexical.idf(term);
+  const idf = (term: string) => view.idf(term);
   let idfTotal = 0;
   for (const term of question.terms) idfTotal += idf(term);
   const termsOf = memoTerms();
 
   passages.forEach((candidate, passageRank) => {
-    const passage = snapshot.passages[candidate.passage]!;
-    const doc = snapshot.documents[passage.doc]!;
+    const passage = view.passages[candidate.passage]!;
+    const doc = view.documents[passage.doc]!;
     const text = doc.text;
     const sentences = passage.sentences;
     for (let i = 0; i < sentences.length; i++) {
@@ -70,7 +71,7 @@ export function rankSentences(
       const key = `${passage.doc}:${span.start}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const previous = i > 0 ? sentences[i - 1] : previousPassageSentence(snapshot, candidate.passage, span);
+      const previous = i > 0 ? sentences[i - 1] : previousPassageSentence(view, candidate.passage, span);
       const next = i + 1 < sentences.length ? sentences[i + 1] : undefined;
       const joinedPrevious = previous && sameParagraph(text, previous, span) ? previous : undefined;
       const joinedNext = next && sameParagraph(text, span, next) ? next : undefined;
@@ -83,7 +84,7 @@ export function rankSentences(
         contextGain = weightedCoverage(question.terms, withPrevious, idf, idfTotal) - coverage;
       }
       const features: SentenceFeatures = {
-        cosine: sentenceCosine(snapshot, question.vector, passage.sentenceRow + i),
+        cosine: sentenceCosine(view, question.vector, passage.sentenceRow + i),
         coverage,
         contextGain,
         passageScore: topFused > 0 ? candidate.fused / topFused : 0,
@@ -110,10 +111,10 @@ function scoreOf(features: SentenceFeatures, weights: SentenceWeights): number {
   return score;
 }
 
-function sentenceCosine(snapshot: IndexSnapshot, question: Float32Array, row: number): number {
+function sentenceCosine(view: PassageView, question: Float32Array, row: number): number {
   const dimension = question.length;
   const base = row * dimension;
-  const vectors = snapshot.sentenceVectors;
+  const vectors = view.sentenceVectors;
   let cosine = 0;
   for (let d = 0; d < dimension; d++) cosine += question[d]! * vectors[base + d]!;
   return cosine / SENTENCE_SCALE;
@@ -128,9 +129,9 @@ function weightedCoverage(questionTerms: ReadonlySet<string>, terms: ReadonlySet
 }
 
 /** The sentence before `span` when it sits at the start of its passage: the one before it in the previous passage of the same document. */
-function previousPassageSentence(snapshot: IndexSnapshot, passageIndex: number, span: Span): Span | undefined {
-  const before = snapshot.passages[passageIndex - 1];
-  if (!before || before.doc !== snapshot.passages[passageIndex]!.doc) return undefined;
+function previousPassageSentence(view: PassageView, passageIndex: number, span: Span): Span | undefined {
+  const before = view.passages[passageIndex - 1];
+  if (!before || before.doc !== view.passages[passageIndex]!.doc) return undefined;
   let found: Span | undefined;
   for (const s of before.sentences) if (s.end <= span.start) found = s;
   return found;

@@ -130,7 +130,7 @@ describe('a corpus with no usable documents', () => {
     expect(readCurrent(ws.indexDir)).toBe(before);
     expect(indexEntries(ws.indexDir).all).toEqual(entriesBefore);
     expect((await loadSnapshot(ws.indexDir)).snapshot.version).toBe(before);
-    expect(footnote.snapshot.version).toBe(before);
+    expect(footnote.index.version).toBe(before);
     expect((await footnote.ask('When did Pier 7 reopen?')).answered).toBe(true);
   });
 

@@ -33,7 +33,7 @@ async function expectServes(ws: Workspace, version: string): Promise<void> {
   expect(snapshot.version).toBe(version);
   expect(warnings).toEqual([]);
   const footnote = await openFootnote({ config: ws.config(), log: silentLogger });
-  expect(footnote.snapshot.version).toBe(version);
+  expect(footnote.index.version).toBe(version);
   const answer = await footnote.ask(QUESTION);
   expect(answer.answered).toBe(true);
   for (const q of answer.quotes) expectExactFileQuote(q, ws.root, QUESTION);
@@ -66,7 +66,7 @@ describe('a failure while a new version is written', () => {
   it('GIVEN a reindex that throws just before commit THEN it rejects, the old version stays CURRENT and loads, answers are unchanged, and no tmp folder is left', async () => {
     const ws = await cloneTemplate();
     const footnote = await cachedFootnote(ws.config());
-    const before = footnote.snapshot.version;
+    const before = footnote.index.version;
     const answerBefore = await footnote.ask(QUESTION);
     changeCorpus(ws);
 
@@ -91,7 +91,7 @@ describe('a failure while a new version is written', () => {
 
     expect(readCurrent(ws.indexDir)).toBe(before);
     expect((await loadSnapshot(ws.indexDir)).snapshot.version).toBe(before);
-    expect(footnote.snapshot.version).toBe(before);
+    expect(footnote.index.version).toBe(before);
     expect(footnote.reindexing).toBe(false);
     expect(quotesOf(await footnote.ask(QUESTION))).toEqual(quotesOf(answerBefore));
     expect(fs.existsSync(tmpDir)).toBe(false);
@@ -169,7 +169,7 @@ describe('a damaged index', () => {
     expect(warnings.join('\n')).toContain(current);
 
     const footnote = await openFootnote({ config: ws.config(), log: silentLogger });
-    expect(footnote.snapshot.version).toBe(older);
+    expect(footnote.index.version).toBe(older);
     expect((await footnote.ask(QUESTION)).answered).toBe(true);
   });
 
@@ -191,12 +191,12 @@ describe('a damaged index', () => {
 
     const { log, messages } = recordingLogger();
     const footnote = await openFootnote({ config: ws.config(), log });
-    expect([older, current]).not.toContain(footnote.snapshot.version);
+    expect([older, current]).not.toContain(footnote.index.version);
     expect(messages().some((m) => m.startsWith('Building the index:') && m.includes('damaged'))).toBe(true);
     const answer = await footnote.ask(QUESTION);
     expect(answer.answered).toBe(true);
     for (const q of answer.quotes) expectExactFileQuote(q, ws.root, QUESTION);
-    expect((await loadSnapshot(ws.indexDir)).snapshot.version).toBe(footnote.snapshot.version);
+    expect((await loadSnapshot(ws.indexDir)).snapshot.version).toBe(footnote.index.version);
   });
 
   it('GIVEN a garbage CURRENT file THEN the newest complete version is served, with a warning', async () => {
@@ -206,7 +206,7 @@ describe('a damaged index', () => {
     expect(snapshot.version).toBe(current);
     expect(warnings.length).toBeGreaterThan(0);
     const footnote = await openFootnote({ config: ws.config(), log: silentLogger });
-    expect(footnote.snapshot.version).toBe(current);
+    expect(footnote.index.version).toBe(current);
     expect((await footnote.ask(QUESTION)).answered).toBe(true);
 
     // A reindex then writes a proper CURRENT again.

@@ -13,7 +13,7 @@ import { DISCORD_LIMITS } from '../../src/format/limits.js';
 import { DEFAULT_GROUP_THRESHOLD, groupByWording } from '../../src/gaps/cluster.js';
 import { readFeedbackLog } from '../../src/gaps/records.js';
 import { findGaps, type GapsReport } from '../../src/gaps/report.js';
-import { loadSnapshot } from '../../src/index/store.js';
+import { embeddedStore } from '../../src/index/embedded.js';
 import { cliEnv, collect } from '../helpers/cli.js';
 import { build, testModel } from '../helpers/footnote.js';
 import { createWorkspace, MODEL_DIR, PROJECT_ROOT, removeTempDirs, type Workspace } from '../helpers/workspace.js';
@@ -60,8 +60,8 @@ describe('grouping by wording', () => {
 describe('the report from a feedback file', () => {
   let report: GapsReport;
   beforeAll(async () => {
-    const { snapshot } = await loadSnapshot(ws.indexDir);
-    report = await findGaps(readFeedbackLog(FEEDBACK), { embed, snapshot });
+    const { index } = await embeddedStore(ws.indexDir).open();
+    report = await findGaps(readFeedbackLog(FEEDBACK), { embed, index });
   });
 
   it('groups declined and 👎 questions by wording, most asked first, with counts, wordings and 👎 reasons', () => {

@@ -25,7 +25,7 @@ let first: IndexSnapshot;
 beforeAll(async () => {
   ws = await seedIndexedWorkspace();
   footnote = await cachedFootnote(ws.config());
-  first = footnote.snapshot;
+  first = (await loadSnapshot(ws.indexDir)).snapshot;
 });
 afterAll(removeTempDirs);
 
@@ -57,7 +57,8 @@ describe('incremental reindexing', () => {
 
     expect(report).toMatchObject({ added: [], changed: [CHANGED], removed: [], unchanged: unchangedIds, wrote: true, documents: 5 });
     expect(report.rebuildReason).toBeUndefined();
-    const second = footnote.snapshot;
+    const second = (await loadSnapshot(ws.indexDir)).snapshot;
+    expect(footnote.index.version).toBe(second.version);
     expect(second.version).toBe(report.version);
     expect(second.version).not.toBe(first.version);
     const changedDoc = second.documents.find((d) => d.id === CHANGED)!;
@@ -113,7 +114,8 @@ describe('incremental reindexing', () => {
     ws.removeCorpusFile(`${REMOVED}.txt`);
     const { report } = await reindex();
     expect(report).toMatchObject({ added: [], changed: [], removed: [REMOVED], wrote: true, documents: 4, embeddedPassages: 0 });
-    const snapshot = footnote.snapshot;
+    const snapshot = (await loadSnapshot(ws.indexDir)).snapshot;
+    expect(footnote.index.version).toBe(snapshot.version);
     expect(snapshot.documents.map((d) => d.id)).not.toContain(REMOVED);
     expect(snapshot.manifest.documents).not.toHaveProperty(REMOVED);
     expect(snapshot.passages.every((p) => p.doc >= 0 && p.doc < snapshot.documents.length)).toBe(true);
@@ -140,7 +142,8 @@ describe('incremental reindexing', () => {
       'Chicago Public Library extends weekend hours\n\nThe Harold Washington Library Center will stay open until 9 p.m. on Saturdays starting in March.\nLibrary commissioner Chris Brown said the change follows a survey of 4,000 patrons.\n',
     );
     const { report } = await reindex();
-    const snapshot = footnote.snapshot;
+    const snapshot = (await loadSnapshot(ws.indexDir)).snapshot;
+    expect(footnote.index.version).toBe(snapshot.version);
     const added = snapshot.documents.find((d) => d.id === ADDED)!;
     expect(report).toMatchObject({ added: [ADDED], changed: [], removed: [], wrote: true, documents: 5 });
     expect(report.unchanged).toHaveLength(4);
@@ -155,12 +158,12 @@ describe('incremental reindexing', () => {
   });
 
   it('GIVEN no change THEN nothing is written: wrote false, same version, nothing embedded', async () => {
-    const version = footnote.snapshot.version;
+    const version = footnote.index.version;
     const entriesBefore = indexEntries(ws.indexDir).all;
     const { report } = await reindex();
     expect(report).toMatchObject({ added: [], changed: [], removed: [], wrote: false, version, embeddedPassages: 0, documents: 5 });
     expect(report.unchanged).toHaveLength(5);
-    expect(footnote.snapshot.version).toBe(version);
+    expect(footnote.index.version).toBe(version);
     expect(readCurrent(ws.indexDir)).toBe(version);
     expect(indexEntries(ws.indexDir).all).toEqual(entriesBefore);
   });

@@ -71,7 +71,8 @@ describe('a settings change rebuilds the index', () => {
     const { log, messages } = recordingLogger();
     const footnote = await openFootnote({ config, log });
     expect(messages().filter((m) => m.startsWith('Building the index'))).toEqual([]);
-    const { snapshot } = footnote;
+    const { snapshot } = await loadSnapshot(ws.indexDir);
+    expect(footnote.index.version).toBe(version);
     expect(snapshot.version).toBe(version);
     expect(snapshot.manifest).toMatchObject({ passageMaxTokens: 96, modelId: DEFAULT_MODEL });
     const { embedder } = await testModel();
@@ -101,7 +102,7 @@ describe('a settings change rebuilds the index', () => {
     const version = readCurrent(ws.indexDir);
     const { log, messages } = recordingLogger();
     const footnote = await openFootnote({ config: ws.config({ EMBED_MODEL: MINILM_MODEL }), log });
-    expect(footnote.snapshot.version).toBe(version);
+    expect(footnote.index.version).toBe(version);
     expect(messages().filter((m) => m.startsWith('Building the index'))).toEqual([]);
 
     for (const [question, doc] of [
@@ -134,8 +135,8 @@ describe('a settings change rebuilds the index', () => {
     // the index is rebuilt.
     expect(messages()).toContain(`index version ${current} could not be loaded: index format version changed (0 → ${FORMAT_VERSION})`);
     expect(messages().some((m) => m.startsWith('Building the index:'))).toBe(true);
-    expect(footnote.snapshot.version).not.toBe(current);
-    expect(footnote.snapshot.manifest.formatVersion).toBe(FORMAT_VERSION);
+    expect(footnote.index.version).not.toBe(current);
+    expect(footnote.index.manifest.formatVersion).toBe(FORMAT_VERSION);
     expect((await footnote.ask('What is FCRL?')).answered).toBe(true);
   });
 });

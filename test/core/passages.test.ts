@@ -5,6 +5,7 @@ import { packPassages, quotableSentences, splitLongSentence } from '../../src/co
 import { readCorpus, type Corpus } from '../../src/corpus/read.js';
 import { splitSentences } from '../../src/corpus/sentences.js';
 import type { IndexSnapshot } from '../../src/index/snapshot.js';
+import { loadSnapshot } from '../../src/index/store.js';
 import { cachedFootnote, seedIndexedWorkspace, testModel, type TestModel } from '../helpers/footnote.js';
 import { FURNITURE, furnitureIn, lineOf } from '../helpers/quotes.js';
 import { seededRandom } from '../helpers/random.js';
@@ -30,7 +31,8 @@ beforeAll(async () => {
   ws = await seedIndexedWorkspace();
   corpus = await readCorpus(ws.corpusDir, ws.root);
   model = await testModel();
-  snapshot = (await cachedFootnote(ws.config())).snapshot;
+  await cachedFootnote(ws.config());
+  snapshot = (await loadSnapshot(ws.indexDir)).snapshot;
 });
 afterAll(removeTempDirs);
 

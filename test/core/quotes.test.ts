@@ -8,8 +8,8 @@ import { createWorkspace, removeTempDirs, seedQuestions, type Workspace } from '
 afterAll(removeTempDirs);
 
 /** The quote starts at a sentence of its passage, ends at one, and spans one to three of them. */
-function expectWholeSentences(footnote: Footnote, answer: Answer, quote: Quote): void {
-  const found = footnote.passage(answer.version, quote.passage);
+async function expectWholeSentences(footnote: Footnote, answer: Answer, quote: Quote): Promise<void> {
+  const found = await footnote.passage(answer.version, quote.passage);
   expect(found, 'the passage a quote came from').toBeDefined();
   const { passage, document } = found!;
   expect(document.id).toBe(quote.docId);
@@ -51,8 +51,8 @@ describe('quotes over the seed corpus', () => {
     for (const a of answers) for (const q of [...a.quotes, ...a.closest]) expect(furnitureIn(q.text), `${a.question}: ${q.text}`).toEqual([]);
   });
 
-  it('quotes one to three whole sentences of the passage found', () => {
-    for (const a of answers) for (const q of [...a.quotes, ...a.closest]) expectWholeSentences(footnote, a, q);
+  it('quotes one to three whole sentences of the passage found', async () => {
+    for (const a of answers) for (const q of [...a.quotes, ...a.closest]) await expectWholeSentences(footnote, a, q);
   });
 
   it('cites the document a quote comes from by its id, title and source, and never quotes overlapping text twice', () => {

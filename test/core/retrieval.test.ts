@@ -41,21 +41,21 @@ describe('retrieval over the seed corpus', () => {
 
   it('GIVEN a passage only BM25 found THEN its fused dense score is the lowest dense hit’s cosine, an upper bound on its own', async () => {
     const { embedder } = await testModel();
-    const snapshot = footnote.snapshot;
+    const view = await footnote.index.view([]);
     const question = 'What did the Fraternal Order of Police say about qualified immunity?';
     const vector = await embedder.embedQuery(question);
     // A small pool, so BM25 finds passages the dense ranking left out.
-    const candidates = retrieve(snapshot, vector, question, 0.6, 5);
+    const candidates = await retrieve(footnote.index, vector, question, 0.6, 5);
     const dense = candidates.filter((c) => c.denseExact);
     const lexicalOnly = candidates.filter((c) => !c.denseExact);
     expect(dense).toHaveLength(5);
     expect(lexicalOnly.length).toBeGreaterThan(0);
     const floor = Math.min(...dense.map((c) => c.dense));
-    for (const c of dense) expect(c.dense).toBeCloseTo(snapshot.vectors.similarity(vector, c.passage), 5);
+    for (const c of dense) expect(c.dense).toBeCloseTo(view.similarity(vector, c.passage), 5);
     for (const c of lexicalOnly) {
       expect(c.dense).toBe(floor);
       expect(c.lexical).toBeGreaterThan(0);
-      expect(snapshot.vectors.similarity(vector, c.passage)).toBeLessThanOrEqual(floor + 1e-6);
+      expect(view.similarity(vector, c.passage)).toBeLessThanOrEqual(floor + 1e-6);
     }
     expect(candidates.map((c) => c.fused)).toEqual([...candidates.map((c) => c.fused)].sort((a, b) => b - a));
   });

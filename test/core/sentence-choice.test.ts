@@ -132,7 +132,10 @@ describe('near misses', () => {
 
   it('GIVEN "…not…" asked of a sentence that says the opposite THEN the negation signal is raised, and not for the plain question', async () => {
     const { embedder } = await testModel();
-    const ask = async (q: string) => nearMissSignals(footnote.snapshot, q, explainQuestion(footnote.snapshot, q, await embedder.embedQuery(q), { limit: 3 }));
+    const ask = async (q: string) => {
+      const explained = await explainQuestion(footnote.index, q, await embedder.embedQuery(q), { limit: 3 });
+      return nearMissSignals(explained.view, q, explained);
+    };
     expect((await ask('What did Curie not isolate in her laboratory?')).negationMissing).toBe(1);
     expect((await ask('What did Curie isolate in her laboratory?')).negationMissing).toBe(0);
   });

@@ -22,14 +22,14 @@ async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
   }
 }
 
-const hasDocument = (footnote: Footnote, id: string) => footnote.snapshot.documents.some((d) => d.id === id);
+const hasDocument = (footnote: Footnote, id: string) => footnote.sources().some((d) => d.id === id);
 
 describe('startUpkeep', () => {
   it('WATCH_CORPUS: a burst of changes becomes one incremental reindex once the folder is quiet; answers come from the old index meanwhile', async () => {
     const ws = createWorkspace({ files: { 'kettle.txt': KETTLE } });
     const { log, messages } = recordingLogger();
     const footnote = await openFootnote({ config: ws.config({ WATCH_CORPUS: 'true' }), log });
-    const versionBefore = footnote.snapshot.version;
+    const versionBefore = footnote.index.version;
     const upkeep = startUpkeep({ footnote, config: footnote.config, log, debounceMs: 300 });
     try {
       ws.writeCorpusFile('otters.txt', OTTERS.slice(0, 20));
@@ -37,7 +37,7 @@ describe('startUpkeep', () => {
       // Still the old index until the folder has been quiet for the debounce time.
       expect(hasDocument(footnote, 'otters')).toBe(false);
       await until(() => hasDocument(footnote, 'otters'));
-      expect(footnote.snapshot.version).not.toBe(versionBefore);
+      expect(footnote.index.version).not.toBe(versionBefore);
       const answer = await footnote.ask('How many otters did volunteers count?');
       expect(answer.quotes[0]?.text).toContain('forty-one otters');
       expect(messages().filter((m) => m.startsWith('Reindexed (corpus changed)'))).toHaveLength(1);
@@ -50,13 +50,13 @@ describe('startUpkeep', () => {
     const ws = createWorkspace({ files: { 'kettle.txt': KETTLE } });
     const { log, messages } = recordingLogger();
     const footnote = await openFootnote({ config: ws.config({ INDEX_REFRESH_HOURS: '1' }), log });
-    const servedBefore = footnote.snapshot;
+    const servedBefore = footnote.index;
     // Nothing usable left in the corpus: the scheduled reindex fails and changes nothing.
     ws.removeCorpusFile('kettle.txt');
     const upkeep = startUpkeep({ footnote, config: footnote.config, log, refreshEveryMs: 200 });
     try {
       await until(() => messages().some((m) => m.startsWith('Reindex (scheduled refresh) failed; the previous index is still served')));
-      expect(footnote.snapshot).toBe(servedBefore);
+      expect(footnote.index).toBe(servedBefore);
       ws.writeCorpusFile('otters.txt', OTTERS);
       await until(() => hasDocument(footnote, 'otters'));
       expect(hasDocument(footnote, 'kettle')).toBe(false);

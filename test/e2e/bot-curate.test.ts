@@ -82,7 +82,7 @@ describe('"Add to corpus" (message context menu)', () => {
     const html = upload('cafe.HTM', '<html><head><title>Bike repair café</title></head><body><main><h1>Bike repair café</h1><p>The Willowbank bike repair café fixes punctures for free on the first Sunday of each month in the church hall.</p></main></body></html>');
     const target = guildMessage({ content: `Willowbank garden rules\n${GARDEN} ${GARDEN_MORE}`, author: OWNER, attachments: [notes, photo, pdf, html] });
     run.standin.dispatchMessage(target);
-    const version = footnote.snapshot.version;
+    const version = footnote.index.version;
     const i = run.standin.dispatchInteraction(messageContextMenu({ name: 'Add to corpus', target: target as unknown as APIMessage, member: MODERATOR }));
     expect(await i.waitForCallback(MODEL_WAIT_MS)).toMatchObject({ type: 5, accepted: true });
     const report = await finalReport(i);
@@ -93,7 +93,7 @@ describe('"Add to corpus" (message context menu)', () => {
     for (const id of [target.id, `${target.id}-1`, `${target.id}-2`]) expect(report).toContain(`discord/${IDS.guild}/${id}`);
     expect(i.edits.some((e) => /Reindexing/.test(String(e.body?.content)))).toBe(true);
     expect(isEphemeral(i.original)).toBe(true);
-    expect(footnote.snapshot.version).not.toBe(version);
+    expect(footnote.index.version).not.toBe(version);
 
     const link = `https://discord.com/channels/${IDS.guild}/${IDS.channel}/${target.id}`;
     const saved = fs.readFileSync(path.join(guildDir(), `${target.id}.md`), 'utf8');

@@ -86,7 +86,7 @@ describe('/reindex', () => {
     ws.writeCorpusFile('scan.txt', Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0x01, 0x02, 0xff, 0x00, 0x10]));
     for (let n = 0; n < GENERATED; n++) ws.writeCorpusFile(`reports/council-report-${String(n).padStart(2, '0')}.txt`, generatedDocument(n));
 
-    const version = footnote.snapshot.version;
+    const version = footnote.index.version;
     const current = readCurrent(ws.indexDir);
     const entries = indexEntries(ws.indexDir).all;
 
@@ -100,7 +100,7 @@ describe('/reindex', () => {
     expect(i.edits).toEqual([]);
 
     expect(footnote.reindexing).toBe(false);
-    expect(footnote.snapshot.version).toBe(version);
+    expect(footnote.index.version).toBe(version);
     expect(readCurrent(ws.indexDir)).toBe(current);
     expect(indexEntries(ws.indexDir).all).toEqual(entries);
     expect(footnote.sources().map((s) => s.id)).toContain('mayors-police-reform-blueprint');

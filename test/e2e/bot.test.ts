@@ -217,7 +217,7 @@ describe('answering on Discord (MAX_QUOTES=2)', () => {
     expect(quotes.map((q) => q.source)).toContain(ICE_ARTICLE);
     expect(quotes.map((q) => q.text).join(' ')).toMatch(/not to cooperate with (ICE|Immigration and Customs Enforcement)/);
     for (const [k, embed] of firstAnswer.embeds.entries()) {
-      expect(embed.title).toBe(footnote.document(quotes[k]!.source.replace(/^corpus\//, '').replace(/\.txt$/, '')).title);
+      expect(embed.title).toBe((await footnote.document(quotes[k]!.source.replace(/^corpus\//, '').replace(/\.txt$/, ''))).title);
     }
     expect(firstAnswer.embeds.at(-1)?.footer?.text).toBe(WORDING.footer);
     expect(WORDING.footer).toMatch(/only verbatim quotes/i);
@@ -334,7 +334,7 @@ describe('answering on Discord (MAX_QUOTES=2)', () => {
 
   it('/source: the document title and opening; Previous / Next page through it (button → update, type 7)', async () => {
     const id = 'lightfoot-will-not-cooperate-with-ice';
-    const doc = footnote.document(id);
+    const doc = await footnote.document(id);
     const i = slash(run, 'source', { document: id });
     const reply = await i.waitForReply(MODEL_WAIT_MS);
     expect(i.callbacks[0]).toMatchObject({ type: 4, accepted: true });

@@ -72,7 +72,7 @@ async function bestQuote(question: string): Promise<Quote> {
   const answer = await footnote.ask(question);
   expect(answer.answered, question).toBe(true);
   for (const q of answer.quotes) {
-    const doc = footnote.document(q.docId)!;
+    const doc = await footnote.document(q.docId);
     expect(doc.text.slice(q.start, q.end)).toBe(q.text);
   }
   return answer.quotes[0]!;
@@ -107,9 +107,9 @@ describe('HTML, PDF and web pages through the service', () => {
     expect(q.hasLines).toBe(false);
     expect(q.section).toBe('System requirements');
     expect(q.link).toMatch(/^https:\/\/docs\.quillmate\.example\/install\/#requirements:~:text=/);
-    expectInOrder(footnote.document(q.docId)!.text, fragmentTerms(q.link!));
+    expectInOrder((await footnote.document(q.docId)).text, fragmentTerms(q.link!));
     // Navigation, the cookie banner and the footer were left out of what is stored.
-    expect(footnote.document(q.docId)!.text).not.toMatch(/We use cookies/);
+    expect((await footnote.document(q.docId)).text).not.toMatch(/We use cookies/);
   });
 
   it('a PDF: the quote is cited by page and linked with #page=', async () => {
@@ -126,8 +126,8 @@ describe('HTML, PDF and web pages through the service', () => {
     expect(q.text).toContain('at most 42 passengers');
     expect(q.section).toBe('Timetable and capacity');
     expect(q.link).toMatch(new RegExp(`^${origin}/wiki/lowmoor-ferry#timetable:~:text=`));
-    expectInOrder(footnote.document(q.docId)!.text, fragmentTerms(q.link!));
-    expect(footnote.document(q.docId)!.text).not.toContain('Log in');
+    expectInOrder((await footnote.document(q.docId)).text, fragmentTerms(q.link!));
+    expect((await footnote.document(q.docId)).text).not.toContain('Log in');
     expect(buildLog.messages().join('\n')).toMatch(/missing-page: .*404/);
   });
 });

@@ -141,7 +141,7 @@ describe('UTF-16', () => {
         expect(answer.answered, question).toBe(true);
         const quote = answer.quotes[0]!;
         expect(quote.docId).toBe(id);
-        const stored = footnote.document(id).text;
+        const stored = (await footnote.document(id)).text;
         expect(stored).toBe(`\uFEFF${text}`);
         expect(stored.slice(quote.start, quote.end)).toBe(quote.text);
         const lines = stored.split('\n');

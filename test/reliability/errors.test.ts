@@ -190,7 +190,7 @@ describe.skipIf(!CAN_MOUNT || process.getuid?.() !== 0)('/reindex on a full disk
     // Fill the disk, leaving a few pages: enough for the lock file, not for a new version.
     const { bavail, bsize } = fs.statfsSync(ws.indexDir);
     fs.writeFileSync(path.join(ws.indexDir, 'filler'), Buffer.alloc(Math.max(0, (bavail - 6) * bsize)));
-    const version = footnote.snapshot.version;
+    const version = footnote.index.version;
     const current = readCurrent(ws.indexDir);
 
     const i = slash(run, 'reindex', {}, MODERATOR);
@@ -200,7 +200,7 @@ describe.skipIf(!CAN_MOUNT || process.getuid?.() !== 0)('/reindex on a full disk
     expect(text).toContain('The previous index is still served');
     expect(text).not.toMatch(/error id/);
 
-    expect(footnote.snapshot.version).toBe(version);
+    expect(footnote.index.version).toBe(version);
     expect(readCurrent(ws.indexDir)).toBe(current);
     expect(indexEntries(ws.indexDir).tmp).toEqual([]);
     const answer = await footnote.ask('What did Lightfoot tell ICE?');

@@ -334,10 +334,10 @@ function withOldIndexLinks(inner: Footnote): Footnote {
           return { ...answer, quotes: answer.quotes.map(mark), closest: answer.closest.map(mark) };
         };
       }
-      if (property === 'document') return (id: string) => ({ ...target.document(id), url: SMUGGLED_URL });
+      if (property === 'document') return async (id: string) => ({ ...(await target.document(id)), url: SMUGGLED_URL });
       if (property === 'passage') {
-        return (...args: Parameters<Footnote['passage']>) => {
-          const found = target.passage(...args);
+        return async (...args: Parameters<Footnote['passage']>) => {
+          const found = await target.passage(...args);
           return found && { ...found, document: { ...found.document, url: BAD_URL } };
         };
       }

@@ -109,13 +109,13 @@ describe('REGRESSION: a damaged vectors.hnsw crashed `ask` with a segmentation f
     overwriteMiddle(path.join(ws.indexDir, current, 'vectors.hnsw'));
     const { log, messages } = recordingLogger();
     const footnote = await openFootnote({ config: ws.config(), log });
-    expect(footnote.snapshot.version).toBe(older);
+    expect(footnote.index.version).toBe(older);
     expect(messages()).toContain(`index version ${current} could not be loaded: vectors.hnsw: checksum mismatch (file damaged)`);
     expect((await footnote.ask(QUESTION)).answered).toBe(true);
 
     changeCorpus(ws, 'A second courier delivered a copy on Tuesday.');
     const report = await footnote.reindex();
-    expect(footnote.snapshot.version).toBe(report.version);
+    expect(footnote.index.version).toBe(report.version);
     expect((await loadSnapshot(ws.indexDir)).warnings).toEqual([]);
   });
 
@@ -123,7 +123,7 @@ describe('REGRESSION: a damaged vectors.hnsw crashed `ask` with a segmentation f
     const { ws, older, current } = await twoVersions();
     overwriteMiddle(path.join(ws.indexDir, current, 'vectors.hnsw'));
     const footnote = await openFootnote({ config: ws.config(), log: silentLogger, reindexInWorker: true });
-    expect(footnote.snapshot.version).toBe(older);
+    expect(footnote.index.version).toBe(older);
     const run = await startBotRun({ workspace: ws, footnote });
     try {
       const reply = await slash(run, 'ask', { question: QUESTION }).waitForReply(MODEL_WAIT_MS);
@@ -156,7 +156,7 @@ describe('REGRESSION: damage in any other file of a version is caught before it 
       expect(warnings[0]).toBe(`index version ${current} could not be loaded: ${name}: ${expected}`);
       expect(warnings[1]).toBe(`serving index version ${older} instead`);
       const footnote = await openFootnote({ config: ws.config(), log: silentLogger });
-      expect(footnote.snapshot.version).toBe(older);
+      expect(footnote.index.version).toBe(older);
       expect((await footnote.ask(QUESTION)).answered).toBe(true);
     });
   }
@@ -229,7 +229,7 @@ describe('REGRESSION: a short write never becomes a version (writeIndex truncate
       expect(indexEntries(ws.indexDir).versions).toEqual([before]);
       expect(indexEntries(ws.indexDir).tmp).toEqual([]);
       expect(readCurrent(ws.indexDir)).toBe(before);
-      expect(footnote.snapshot.version).toBe(before);
+      expect(footnote.index.version).toBe(before);
       const { snapshot, warnings } = await loadSnapshot(ws.indexDir);
       expect(snapshot.version).toBe(before);
       expect(warnings).toEqual([]);
@@ -293,8 +293,8 @@ describe('REGRESSION: an index without recorded checksums is rebuilt, with the r
     const footnote = await openFootnote({ config: ws.config(), log });
     const building = messages().find((m) => m.startsWith('Building the index:'));
     expect(building).toContain(`was built by another version of Footnote and has to be rebuilt (${old}: index format version changed (2 → ${FORMAT_VERSION}))`);
-    expect(footnote.snapshot.version).not.toBe(old);
-    expect(footnote.snapshot.manifest.files).toBeDefined();
+    expect(footnote.index.version).not.toBe(old);
+    expect(footnote.index.manifest.files).toBeDefined();
     expect((await footnote.ask(QUESTION)).answered).toBe(true);
   });
 
@@ -308,7 +308,7 @@ describe('REGRESSION: an index without recorded checksums is rebuilt, with the r
     const { log, messages } = recordingLogger();
     const footnote = await openFootnote({ config: ws.config(), log });
     expect(messages().find((m) => m.startsWith('Building the index:'))).toContain('manifest.json: records no checksums of the index files');
-    expect(footnote.snapshot.version).not.toBe(old);
+    expect(footnote.index.version).not.toBe(old);
   });
 });
 

@@ -12,7 +12,7 @@ function checkModerator(interaction: Interaction, context: BotContext): void {
 
 async function page(interaction: Interaction, context: BotContext, wanted: number) {
   const footnote = context.footnoteFor(interaction.guildId);
-  const report = await reportGaps(context.config, footnote.snapshot, { guild: interaction.guildId, embedder: footnote.embedder });
+  const report = await reportGaps(context.config, footnote.index, { guild: interaction.guildId, embedder: footnote.embedder });
   const n = Math.min(Math.max(0, wanted || 0), Math.max(0, Math.ceil(report.groups.length / GAPS_PER_PAGE) - 1));
   return updateReply(gapsView(report, n, { previous: ids.gaps(n, 'prev'), next: ids.gaps(n, 'next') }));
 }

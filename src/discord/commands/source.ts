@@ -21,7 +21,7 @@ export const sourceCommand: SlashCommand = {
     if (!context.footnoteFor(interaction.guildId).sources().some((s) => s.id === typed)) {
       throw new FootnoteError('DOCUMENT_NOT_FOUND', `There is no document with the id '${escapeWithin(typed, 200)}'. /sources lists them.`);
     }
-    const doc = context.footnoteFor(interaction.guildId).document(typed);
+    const doc = await context.footnoteFor(interaction.guildId).document(typed);
     await interaction.reply(interactionReply(documentView(doc, 0, { previous: ids.document(doc.id, 0, 'prev'), next: ids.document(doc.id, 0, 'next') }), true));
   },
   async autocomplete(interaction, context) {
