@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     // Two cores: running suites that each load the model in parallel only makes them slower.
     fileParallelism: false,
+    // LanceDB's full-text index creation deadlocks on 2-core machines above ~30,000 rows with fewer
+    // than 4 threads (lancedb issue 3568); the store sets it too, this makes the tests' choice explicit.
+    env: { LANCE_CPU_THREADS: process.env.LANCE_CPU_THREADS ?? '4' },
   },
 });

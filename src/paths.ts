@@ -118,6 +118,10 @@ export function commandPaths(config: Config, writesIndex: boolean): PathRequirem
   return [
     { variable: 'CORPUS_DIR', path: config.corpusDir, kind: 'folder', writable: false },
     { variable: 'INDEX_DIR', path: config.indexDir, kind: 'folder', writable: writesIndex },
+    // A LanceDB dataset on object storage is checked by LanceDB itself when it is opened.
+    ...(config.index.backend === 'lancedb' && config.index.lancedbUri.startsWith('/')
+      ? [{ variable: 'LANCEDB_URI', path: config.index.lancedbUri, kind: 'folder', writable: writesIndex } as const]
+      : []),
     ...(config.modelDir === undefined ? [] : [{ variable: 'MODEL_DIR', path: config.modelDir, kind: 'folder', writable: false } as const]),
   ];
 }

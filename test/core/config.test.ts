@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       refreshHours: undefined,
       watchCorpus: false,
       corpora: [],
+      index: { backend: 'embedded', lancedbUri: '/project/.index/lancedb', keepVersions: 2, pollSeconds: 2 },
       discord: {
         token: undefined,
         applicationId: undefined,
@@ -230,6 +231,19 @@ describe('CORPORA (per-server corpora)', () => {
     expect(own).toMatchObject({ corpusDir: '/project/corpora/a', indexDir: `/project/.index/servers/${A}`, maxQuotes: 4, corpora: [] });
     expect(own.web).toMatchObject({ sourcesFile: '/project/corpora/a/web.txt', cacheDir: `/project/.index/servers/${A}/web` });
     expect(Object.isFrozen(own)).toBe(true);
+  });
+
+  it('INDEX_BACKEND, LANCEDB_URI (made absolute; object storage kept), INDEX_KEEP_VERSIONS and INDEX_POLL_SECONDS; bad values name the variable', () => {
+    expect(loadConfig({ INDEX_BACKEND: 'lancedb', LANCEDB_URI: 'data/lance/' }, '/project').index).toEqual({ backend: 'lancedb', lancedbUri: '/project/data/lance', keepVersions: 2, pollSeconds: 2 });
+    expect(loadConfig({ LANCEDB_URI: 's3://bucket/footnote/', INDEX_KEEP_VERSIONS: '5', INDEX_POLL_SECONDS: '10' }, '/project').index).toMatchObject({ lancedbUri: 's3://bucket/footnote', keepVersions: 5, pollSeconds: 10 });
+    const message = configError({ INDEX_BACKEND: 'postgres', LANCEDB_URI: 'ftp://host/x', INDEX_KEEP_VERSIONS: '1', INDEX_POLL_SECONDS: '0' }).message;
+    expect(message).toContain('INDEX_BACKEND');
+    expect(message).toContain("LANCEDB_URI: expected a folder or an s3://, gs:// or az:// URI, got 'ftp://host/x'");
+    expect(message).toContain('INDEX_KEEP_VERSIONS');
+    expect(message).toContain('INDEX_POLL_SECONDS');
+    // A server's dataset sits under the shared one, so one server's reindex never writes another's tables.
+    const config = loadConfig({ INDEX_BACKEND: 'lancedb', CORPORA: `${A}:corpora/a` }, '/project');
+    expect(corpusConfig(config, config.corpora[0]!).index.lancedbUri).toBe(`/project/.index/lancedb/servers/${A}`);
   });
 });
 
