@@ -1,5 +1,4 @@
 import type { Config } from '../config.js';
-import { FootnoteError } from '../errors.js';
 import type { IndexStore } from './backend.js';
 import { embeddedStore } from './embedded.js';
 
@@ -13,7 +12,17 @@ export function indexStore(config: Pick<Config, 'indexDir' | 'index'>): IndexSto
   }
 }
 
-/** Until the LanceDB store lands (next commit): refused with a clear message. */
-function lazyLancedbStore(uri: string, _keepVersions: number): IndexStore {
-  throw new FootnoteError('CONFIG_INVALID', `INDEX_BACKEND=lancedb (${uri}) is not available in this build yet.`);
+/** The LanceDB store, its module (and LanceDB's native library) loaded on first use only. */
+function lazyLancedbStore(uri: string, keepVersions: number): IndexStore {
+  let loaded: Promise<IndexStore> | undefined;
+  const store = () => (loaded ??= import('./lancedb/store.js').then(({ lancedbStore }) => lancedbStore(uri, { keepVersions })));
+  return {
+    backend: 'lancedb',
+    location: uri,
+    open: async () => (await store()).open(),
+    liveVersion: async () => (await store()).liveVersion(),
+    reusable: async () => (await store()).reusable(),
+    write: async (parts, hooks) => (await store()).write(parts, hooks),
+    lease: async () => (await store()).lease(),
+  };
 }

@@ -1,0 +1,2 @@
+/** The LanceDB backend. Importing it loads nothing native: @lancedb/lancedb is loaded on first use. */
+export { lancedbStore, type LancedbStoreOptions } from './store.js';
