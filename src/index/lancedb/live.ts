@@ -23,8 +23,11 @@ export function isNotFound(error: unknown): boolean {
   return /not found|does not exist|no such file/i.test(error instanceof Error ? error.message : String(error));
 }
 
-/** The live version, read once on `db`; undefined when there is no `published` table or no `live` tag. */
-export async function readLive(db: Connection): Promise<LiveRecord | undefined> {
+/**
+ * The live version (or the kept version `generation`, by its tag), read once on `db`; undefined
+ * when there is no `published` table or no such tag.
+ */
+export async function readLive(db: Connection, generation: string = LIVE_TAG): Promise<LiveRecord | undefined> {
   if (!(await db.tableNames()).includes(TABLE.published)) return undefined;
   const table = await db.openTable(TABLE.published).catch((error: unknown) => {
     if (isNotFound(error)) return undefined;
@@ -32,17 +35,31 @@ export async function readLive(db: Connection): Promise<LiveRecord | undefined> 
   });
   if (!table) return undefined;
   try {
-    const publishedVersion = await liveTag(table);
+    const publishedVersion = await liveTag(table, generation);
     return publishedVersion === undefined ? undefined : decodeLive(publishedVersion, await rowAt(table, publishedVersion));
   } finally {
     table.close();
   }
 }
 
-/** The version of `published` the `live` tag names now; undefined when there is no tag. */
-async function liveTag(table: Table): Promise<number | undefined> {
+/** The versions kept besides the live one, by name (their tags on `published`). */
+export async function listGenerations(db: Connection): Promise<string[]> {
+  const table = await db.openTable(TABLE.published);
   try {
-    return await (await table.tags()).getVersion(LIVE_TAG);
+    const tags = await (await table.tags()).list();
+    const live = tags[LIVE_TAG]?.version;
+    return Object.entries(tags)
+      .filter(([tag, contents]) => tag !== LIVE_TAG && /^v-/.test(tag) && contents.version !== live)
+      .map(([tag]) => tag);
+  } finally {
+    table.close();
+  }
+}
+
+/** The version of `published` a tag (by default `live`) names now; undefined when there is no such tag. */
+async function liveTag(table: Table, tag: string = LIVE_TAG): Promise<number | undefined> {
+  try {
+    return await (await table.tags()).getVersion(tag);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

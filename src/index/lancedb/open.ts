@@ -4,7 +4,7 @@ import { FORMAT_VERSION, isManifest, type IndexManifest } from '../manifest.js';
 import type { StoredDocument, StoredPassage } from '../snapshot.js';
 import { DOCUMENT_SUMMARY_FIELDS, PASSAGE_FIELDS, RowError, TABLE, bytes, decodeDocument, decodePassage, int, text, type PublishedRecord } from './layout.js';
 import { connect, type Connection, type Table } from './lance.js';
-import { DamagedRecord, OutdatedRecord, readLive } from './live.js';
+import { DamagedRecord, OutdatedRecord, listGenerations, readLive } from './live.js';
 import { LanceVersion, type VersionTables } from './version.js';
 
 type Row = Record<string, unknown>;
@@ -32,10 +32,10 @@ interface OpenedTables extends VersionTables {
   readonly manifest: Omit<IndexManifest, 'documents'>;
 }
 
-async function openLiveTables(uri: string, db: Connection): Promise<OpenedTables> {
+async function openLiveTables(uri: string, db: Connection, generation?: string): Promise<OpenedTables> {
   let live;
   try {
-    live = await readLive(db);
+    live = await readLive(db, generation);
   } catch (error) {
     if (error instanceof OutdatedRecord) throw outdated(uri, error.formatVersion);
     if (error instanceof DamagedRecord) throw damaged(uri, '', error.message, error);
@@ -87,11 +87,49 @@ function parseManifest(uri: string, record: PublishedRecord): Omit<IndexManifest
   return parsed as Omit<IndexManifest, 'documents'>;
 }
 
-/** The live version, ready to answer: catalog and vocabulary loaded, passages and documents queried on demand. */
+/**
+ * The live version, ready to answer. When it does not open (damaged files, a table version
+ * missing), the newest other kept version that does is served instead, with warnings saying why,
+ * as the embedded store does; INDEX_CORRUPT when none opens.
+ */
 export async function openLiveVersion(uri: string): Promise<OpenedVersion> {
+  let damage: FootnoteError;
+  try {
+    return await openVersion(uri);
+  } catch (error) {
+    if (!(error instanceof FootnoteError) || error.code !== 'INDEX_CORRUPT') throw error;
+    damage = error;
+  }
+  const warnings = [damage.message];
+  for (const generation of await keptGenerations(uri)) {
+    try {
+      const { index } = await openVersion(uri, generation);
+      warnings.push(`serving index version ${generation} instead`);
+      return { index, warnings };
+    } catch (error) {
+      warnings.push(`index version ${generation} could not be loaded either: ${describeError(error)}`);
+    }
+  }
+  throw new FootnoteError('INDEX_CORRUPT', `${damage.message.replace(/ Run `npm run index -- --full` to rebuild it\.$/, '')}; no kept version opens either (${warnings.slice(1).join('; ') || 'none kept'}). Run \`npm run index -- --full\` to rebuild it.`);
+}
+
+/** The kept versions other than the live one, newest first ([] when they cannot be listed). */
+async function keptGenerations(uri: string): Promise<string[]> {
   const db = await connect(uri);
   try {
-    const tables = await openLiveTables(uri, db);
+    return (await listGenerations(db)).sort().reverse();
+  } catch {
+    return [];
+  } finally {
+    db.close();
+  }
+}
+
+/** The live version (or the kept `generation`), opened and probed. */
+async function openVersion(uri: string, generation?: string): Promise<OpenedVersion> {
+  const db = await connect(uri);
+  try {
+    const tables = await openLiveTables(uri, db, generation);
     try {
       const { record } = tables;
       const summaries = (await tables.documents.query().select(DOCUMENT_SUMMARY_FIELDS).toArray()) as Row[];
@@ -101,6 +139,7 @@ export async function openLiveVersion(uri: string): Promise<OpenedVersion> {
       if (vocabulary.size !== record.termCount) throw damaged(uri, record.version, `${vocabulary.size} distinct vocabulary terms where ${record.termCount} were published`);
       const manifest: IndexManifest = { ...tables.manifest, documents: hashes };
       const index = new LanceVersion(record.version, manifest, catalog, vocabulary, tables, record.vectorPartitions);
+      await probe(uri, index, vocabulary);
       return { index, warnings: [] };
     } catch (error) {
       for (const table of [tables.passages, tables.documents, tables.vocabulary]) table.close();
@@ -109,6 +148,24 @@ export async function openLiveVersion(uri: string): Promise<OpenedVersion> {
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Reads what answering reads, once, before the version is served: row counts alone come from
+ * table metadata, and a data file that went missing would otherwise fail every question instead.
+ */
+async function probe(uri: string, index: LanceVersion, vocabulary: ReadonlyMap<string, number>): Promise<void> {
+  const { passageCount, dimension } = index.manifest;
+  if (passageCount === 0) return;
+  try {
+    const unit = new Float32Array(dimension).fill(1 / Math.sqrt(dimension));
+    const term = vocabulary.keys().next().value ?? '';
+    const [hits, view] = await Promise.all([index.search(unit, term, 1), index.view([0, passageCount - 1])]);
+    if (hits.dense.length === 0) throw new Error('a vector query found nothing');
+    if (!view.passages[0] || !view.passages[passageCount - 1]) throw new Error('the first or last passage cannot be read');
+  } catch (error) {
+    throw damaged(uri, index.version, `it cannot be read (${describeError(error)})`, error);
   }
 }
 
