@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FootnoteError, describeError } from '../errors.js';
@@ -8,6 +8,7 @@ import { loadLexicalIndex } from './lexical.js';
 import { FORMAT_VERSION, digestMismatch, isManifest, type FileDigest, type IndexManifest } from './manifest.js';
 import { unpackPassage, packPassage, type IndexSnapshot, type StoredDocument } from './snapshot.js';
 import { checkHnswFile, loadVectorIndex, type HnswExpectation } from './vectors.js';
+import { isProcessAlive } from '../processes.js';
 
 /**
  * On-disk layout of INDEX_DIR:
@@ -310,7 +311,7 @@ export async function acquireIndexLock(indexDir: string): Promise<() => Promise<
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = await readLock(file);
-      if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+      if (holder && holder.pid !== process.pid && isProcessAlive(holder.pid)) {
         throw new FootnoteError('INDEX_BUSY', `A reindex is already running (process ${holder.pid}, started ${holder.startedAt}). Try again when it has finished.`);
       }
       if (holder?.pid === process.pid) throw new FootnoteError('INDEX_BUSY', 'A reindex is already running. Try again when it has finished.');
@@ -329,17 +330,3 @@ async function readLock(file: string): Promise<{ pid: number; startedAt: string 
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A killed process nobody has reaped yet (a zombie) still answers kill(0), but holds nothing.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}

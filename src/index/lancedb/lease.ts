@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { FootnoteError, describeError } from '../../errors.js';
 import { int32Column, recordBatch, utf8Column } from './columns.js';
@@ -6,6 +5,7 @@ import { RowError, TABLE, int, text } from './layout.js';
 import { connect, loadLance, type Connection, type Table } from './lance.js';
 import { isNotFound } from './live.js';
 import { sqlInteger, sqlString } from './sql.js';
+import { isProcessAlive } from '../../processes.js';
 
 /**
  * The one writer's lease, kept in the dataset so that it holds across processes and hosts: the
@@ -153,17 +153,5 @@ function leaseTable(arrow: Awaited<ReturnType<typeof loadLance>>['arrow'], row: 
 }
 
 function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A killed process nobody has reaped yet (a zombie) still answers kill(0), but holds nothing.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
+  return pid === process.pid || isProcessAlive(pid);
 }
