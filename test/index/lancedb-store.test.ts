@@ -432,6 +432,9 @@ describe('the LanceDB store', () => {
         const { dense, lexical } = await index.search(vectorOf(parts, n), 'zymurgy bravo', 50);
         expect(dense[0]!.passage).toBe(n);
         expect(dense).toHaveLength(50);
+        // Exact cosines of the stored vectors, as the embedded backend gives: not the index's quantised distances.
+        expect(dense[0]!.score).toBeCloseTo(1, 5);
+        for (const hit of dense.slice(0, 10)) expect(hit.score).toBeCloseTo(dot(vectorOf(parts, n), vectorOf(parts, hit.passage)), 5);
         expect(lexical).toHaveLength(50);
       }
       const view = await index.view([9_000]);
@@ -528,3 +531,9 @@ describe('the LanceDB store', () => {
     }
   });
 });
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let d = 0; d < a.length; d++) sum += a[d]! * b[d]!;
+  return sum;
+}
