@@ -16,10 +16,11 @@ export function searchBreadth(limit: number): number {
 }
 
 /**
- * Partitions probed at most. Probing all of them costs a graph search each: at 1,000,000 passages
- * (333 partitions, vectors derived from SciFact's, see bench/README.md) 69 ms a question for
- * recall@100 0.959, against 25 ms for 0.939 with 64 probed (0.929 with 32, 0.87 with 16; ef 400
- * adds nothing). Up to ~190,000 passages every partition is probed.
+ * Partitions probed at most. Probing all of them costs a graph search each. At 1,000,000 passages
+ * (333 partitions, vectors derived from SciFact's; `bench/scale-probes.ts`), two builds of the
+ * dataset: all probed 69 / 74 ms a question (p50) for recall@100 0.959 / 0.967; 64 probed 25 / 24 ms
+ * for 0.939 / 0.961; 32 probed 0.929 / 0.889 (ef 400 adds nothing). Up to ~190,000 passages every
+ * partition is probed.
  */
 export const MAX_PROBES = 64;
 
