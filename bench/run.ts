@@ -10,7 +10,7 @@ import dotenv from 'dotenv';
 import { loadConfig } from '../src/config.js';
 import { createEmbedder } from '../src/embed/embedder.js';
 import { loadModel } from '../src/embed/model.js';
-import { describeError } from '../src/errors.js';
+import { partGuard } from './parts.js';
 import { createLogger } from '../src/log.js';
 import { openFootnote } from '../src/service.js';
 import { measureColdStart, type ColdResult } from './cold.js';
@@ -183,15 +183,7 @@ async function main(): Promise<void> {
 
   const results: Results = { throughput: [], quality: {}, langchain: [], latency: [], cold: [], errors: [] };
 
-  const guard = async (part: string, work: () => Promise<void>) => {
-    try {
-      await work();
-    } catch (error) {
-      note(`${part} failed: ${describeError(error)}`);
-      if (error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
-      results.errors.push({ part, error: describeError(error) });
-    }
-  };
+  const guard = partGuard(note, results.errors);
 
   // 1. Footnote indexing throughput vs the raw forward pass, and Footnote's quality on each corpus.
   if (options.parts.has('seed')) {

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BackendKind, VersionParts } from '../src/index/backend.js';
 import { describeError } from '../src/errors.js';
+import { partGuard } from './parts.js';
 import { ROOT, WORK, folderBytes } from './corpora.js';
 import type { RetrievalScores } from './metrics.js';
 import { measureColdReader, type ColdReaderResult } from './scale-cold.js';
@@ -181,15 +182,7 @@ async function main(): Promise<void> {
     errors: [],
   };
   note(`parts: ${[...options.parts].join(', ')}; ${cpus.length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const guard = async (part: string, work: () => Promise<void>) => {
-    try {
-      await work();
-    } catch (error) {
-      note(`${part} failed: ${describeError(error)}`);
-      if (error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
-      report.errors.push({ part, error: describeError(error) });
-    }
-  };
+  const guard = partGuard(note, report.errors);
 
   fs.mkdirSync(SCALE_DIR, { recursive: true });
   const questions = await prepareQuestions(QUESTIONS_FILE, options.warmup, note);
