@@ -134,8 +134,17 @@ export interface IndexStore {
  * document, in catalog order, so a document's passages are the run after the previous ones'.
  */
 export function documentOfPassage(catalog: readonly DocumentSummary[]): (passage: number) => DocumentSummary | undefined {
-  const ends: number[] = [];
-  catalog.reduce((n, d) => (ends.push(n + d.passages), n + d.passages), 0);
+  const numberOf = documentNumberOfPassage(catalog);
+  return (passage) => {
+    const n = numberOf(passage);
+    return n === undefined ? undefined : catalog[n];
+  };
+}
+
+/** As documentOfPassage, the document's number (its place in the catalog). */
+export function documentNumberOfPassage(catalog: readonly DocumentSummary[]): (passage: number) => number | undefined {
+  const ends = new Float64Array(catalog.length);
+  catalog.reduce((n, d, i) => (ends[i] = n + d.passages), 0);
   return (passage) => {
     let low = 0;
     let high = ends.length;
@@ -144,6 +153,6 @@ export function documentOfPassage(catalog: readonly DocumentSummary[]): (passage
       if (ends[mid]! > passage) high = mid;
       else low = mid + 1;
     }
-    return passage >= 0 ? catalog[low] : undefined;
+    return passage >= 0 && low < catalog.length ? low : undefined;
   };
 }

@@ -442,7 +442,7 @@ describe('the LanceDB store', () => {
       const { connect } = await import('@lancedb/lancedb');
       const db = await connect(dir);
       const passages = await db.openTable('passages');
-      expect((await passages.listIndices()).map((i) => i.indexType).sort()).toEqual(['BTree', 'FTS', 'IvfHnswSq']);
+      expect((await passages.listIndices()).map((i) => i.indexType).sort()).toEqual(['BTree', 'FTS', 'IvfRq']);
       passages.close();
       db.close();
     } finally {

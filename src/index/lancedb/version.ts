@@ -1,4 +1,4 @@
-import type { CandidateHits, DocumentSummary, IndexVersion, PassageView } from '../backend.js';
+import { documentNumberOfPassage, type CandidateHits, type DocumentSummary, type IndexVersion, type PassageView } from '../backend.js';
 import type { IndexManifest } from '../manifest.js';
 import type { StoredDocument, StoredPassage } from '../snapshot.js';
 import { PASSAGE_FIELDS, bytes, decodeDocument, decodePassage, floats, int } from './layout.js';
@@ -31,6 +31,7 @@ export interface VersionTables {
 export class LanceVersion implements IndexVersion {
   readonly backend = 'lancedb' as const;
   private readonly idf: (term: string) => number;
+  private readonly documentNumberOf: (passage: number) => number | undefined;
   private closed = false;
 
   constructor(
@@ -42,6 +43,7 @@ export class LanceVersion implements IndexVersion {
     private readonly vectorPartitions: number,
   ) {
     this.idf = idfFunction(vocabulary, manifest.passageCount);
+    this.documentNumberOf = documentNumberOfPassage(catalog);
   }
 
   async search(vector: Float32Array, question: string, limit: number): Promise<CandidateHits> {
@@ -54,7 +56,13 @@ export class LanceVersion implements IndexVersion {
     const { dimension, passageCount } = this.manifest;
     const asked = [...new Set(wanted)].filter((n) => Number.isSafeInteger(n) && n >= 0 && n < passageCount);
     const around = new Set(asked.flatMap((n) => [n - 1, n, n + 1].filter((m) => m >= 0 && m < passageCount)));
-    const rows = around.size ? await this.passageRows(sqlIn('passage', around)) : [];
+    // The documents are read at the same time as the passages, found from the catalog; a passage
+    // whose row names another document (never, in a sound version) has it read after.
+    const guessed = new Set([...around].map(this.documentNumberOf).filter((d): d is number => d !== undefined));
+    const [rows, documentRows] = await Promise.all([
+      around.size ? this.passageRows(sqlIn('passage', around)) : [],
+      guessed.size ? this.documentRows(sqlIn('doc', guessed)) : [],
+    ]);
     const byNumber = new Map(rows.map((row) => [int(row, 'passage'), row]));
     // The asked passages, and each neighbour that is in the same document as an asked passage.
     const kept = new Set<number>();
@@ -90,9 +98,9 @@ export class LanceVersion implements IndexVersion {
     }
     const docNumbers = new Set(numbers.map((n) => passages[n]!.doc));
     const documents: (StoredDocument | undefined)[] = [];
-    if (docNumbers.size) {
-      for (const row of await this.documentRows(sqlIn('doc', docNumbers))) documents[int(row, 'doc')] = decodeDocument(row);
-    }
+    for (const row of documentRows) if (docNumbers.has(int(row, 'doc'))) documents[int(row, 'doc')] = decodeDocument(row);
+    const unread = [...docNumbers].filter((d) => !documents[d]);
+    if (unread.length) for (const row of await this.documentRows(sqlIn('doc', unread))) documents[int(row, 'doc')] = decodeDocument(row);
     return {
       version: this.version,
       dimension,

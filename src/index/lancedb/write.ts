@@ -10,12 +10,14 @@ import { denseSearch, lexicalSearch } from './search.js';
 
 /**
  * Below this many passages a flat vector scan is exact and fast enough (~20 ms at 10,000 passages
- * of 384 dimensions); from it on, the passages get an IVF_HNSW_SQ index.
+ * of 384 dimensions); from it on, the passages get an IVF_RQ index (see search.ts for why).
  */
 export const VECTOR_INDEX_MIN_ROWS = 10_000;
-/** Passages per IVF partition: LanceDB's HNSW graphs lose recall as they grow (see search.ts). */
-export const ROWS_PER_PARTITION = 3_000;
-const HNSW = { m: 32, efConstruction: 200 } as const;
+
+/** IVF partitions for `passages` passages: LanceDB's own default, the square root. */
+export function vectorPartitionsFor(passages: number): number {
+  return passages >= VECTOR_INDEX_MIN_ROWS ? Math.round(Math.sqrt(passages)) : 0;
+}
 
 export interface WriteSettings {
   readonly keepVersions: number;
@@ -48,7 +50,7 @@ export async function writeVersion(uri: string, parts: VersionParts, hooks: Writ
 
     const passages = await write(TABLE.passages, passagesTable(arrow, manifest.dimension, parts.passages, terms, parts.passageVectors, parts.sentenceVectors));
     await passages.createIndex('passage', { config: lancedb.Index.btree(), replace: true });
-    const vectorPartitions = manifest.passageCount >= VECTOR_INDEX_MIN_ROWS ? Math.max(1, Math.round(manifest.passageCount / ROWS_PER_PARTITION)) : 0;
+    const vectorPartitions = vectorPartitionsFor(manifest.passageCount);
     if (manifest.passageCount > 0) await createPassageIndexes(lance, passages, vectorPartitions);
 
     const termTable = await write(TABLE.vocabulary, vocabularyTable(arrow, vocabulary));
@@ -100,8 +102,9 @@ async function createPassageIndexes({ lancedb }: Lance, passages: Table, vectorP
   const fts = lancedb.Index.fts({ baseTokenizer: 'whitespace', lowercase: false, stem: false, removeStopWords: false, asciiFolding: false, withPosition: false });
   await passages.createIndex('terms', { config: fts, replace: true });
   if (vectorPartitions > 0) {
-    const hnsw = lancedb.Index.hnswSq({ distanceType: 'cosine', numPartitions: vectorPartitions, ...HNSW });
-    await passages.createIndex('vector', { config: hnsw, replace: true });
+    // RaBitQ codes, one bit per dimension (48 bytes a passage); search.ts re-ranks with the full vectors.
+    const ivfRq = lancedb.Index.ivfRq({ distanceType: 'cosine', numPartitions: vectorPartitions, numBits: 1 });
+    await passages.createIndex('vector', { config: ivfRq, replace: true });
   }
 }
 
