@@ -84,7 +84,7 @@ export async function loadSharedModel(config: Pick<Config, 'embedModel' | 'model
 export async function openFootnote({ config, log, onProgress, reindexInWorker = false, shared }: OpenOptions): Promise<Footnote> {
   const { model: loaded, embedder } = shared ?? (await loadSharedModel(config));
   const profile = loaded.profile;
-  const store = indexStore(config);
+  const store = indexStore(config, log);
   const opened = await openIndex(config, store, embedder, profile, log, onProgress);
   let index = opened.index;
   let running: Promise<BuildReport> | undefined;

@@ -77,7 +77,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const { config, embedder, profile, log } = options;
   const started = performance.now();
   const progress = options.onProgress ?? (() => undefined);
-  const store = indexStore(config);
+  const store = indexStore(config, log);
   const release = await store.lease();
   try {
     progress({ phase: 'fetching', done: 0, total: 1 });
