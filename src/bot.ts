@@ -7,6 +7,7 @@ import { botPaths, checkPaths } from './paths.js';
 import { openCorpora } from './corpora.js';
 import { startUpkeep } from './upkeep.js';
 import { createShards } from './discord/shards.js';
+import { isWriterShard } from './discord/shardedReindex.js';
 import type { Footnote } from './service.js';
 import { fileURLToPath } from 'node:url';
 import { createProgressBar } from './cli/progress.js';
@@ -51,8 +52,9 @@ async function main(): Promise<void> {
   const corpora = await openCorpora({ config, log, onProgress: (p) => bar.update(p), reindexInWorker: true });
   bar.done();
   const bot = await startBot({ config, log, corpora });
-  // Scheduled web refreshes and corpus watching start once the bot answers, and stop before it disconnects.
-  const upkeeps = corpora.all.map((footnote) => startUpkeep({ footnote, config: footnote.config, log }));
+  // Scheduled web refreshes and corpus watching start once the bot answers, and stop before it
+  // disconnects; with SHARDS, in the writer shard only (the others follow what it publishes).
+  const upkeeps = isWriterShard() ? corpora.all.map((footnote) => startUpkeep({ footnote, config: footnote.config, log })) : [];
   // One shard of several, or a shared LanceDB dataset: another process (a shard's /reindex, `npm run
   // index`, another host) may publish a new version of the same index.
   const following = bot.client.shard || config.index.backend === 'lancedb' ? followIndexes(corpora.all, config.index.pollSeconds, log) : undefined;

@@ -10,8 +10,7 @@ import { noteDeclined } from './feedback.js';
 const MAX_PAGES = 3;
 
 /** Turns a member away when they ask faster than QUESTIONS_PER_MINUTE allows. */
-function checkRateLimit(context: BotContext, userId: string): void {
-  const wait = context.limiter.take(userId);
+function refuseIfLimited(context: BotContext, wait: number): void {
   if (wait > 0) {
     throw new FootnoteError('RATE_LIMITED', `You are asking quickly: please wait ${wait} s before your next question (limit: ${context.config.discord.questionsPerMinute} per minute).`);
   }
@@ -34,7 +33,10 @@ export async function takeQuestion(context: BotContext, guildId: string | null, 
   // Identical questions in flight share one answer only within one corpus.
   const key = `${footnote.config.indexDir}\n${limit}\n${question}`;
   context.queue.checkRoom(key);
-  checkRateLimit(context, userId);
+  const wait = context.limiter.take(userId);
+  refuseIfLimited(context, typeof wait === 'number' ? wait : await wait);
+  // Asking the shard manager took a turn of the event loop, in which the queue may have filled.
+  if (typeof wait !== 'number') context.queue.checkRoom(key);
   const acknowledged = acknowledge();
   const answer = context.queue.admit(key, () => footnote.ask(question, { limit }), acknowledged);
   await acknowledged;

@@ -11,6 +11,8 @@ import { logIn, readsAllMessages } from './login.js';
 import { listenForQuestions } from './conversations.js';
 import { QuestionQueue } from './queue.js';
 import { RateLimiter } from './rateLimit.js';
+import { managerLimit } from './shardedRateLimit.js';
+import { isWriterShard, reindexInWriter, serveReindexes, type ReindexRun } from './shardedReindex.js';
 import { COMMANDS } from './registry.js';
 import { NO_MENTIONS } from './reply.js';
 import { createRouter } from './router.js';
@@ -36,9 +38,14 @@ export function clientOptions(config: Config): ClientOptions {
     // discord.js's Client takes SHARDS from the environment as its shard ids. Outside a shard
     // process (the ShardingManager sets SHARDING_MANAGER and SHARDS=<id>), SHARDS is our own
     // setting (a count, auto, or blank), so the one shard is given explicitly.
-    ...(process.env.SHARDING_MANAGER === undefined && { shards: [0], shardCount: 1 }),
+    ...(!isShardProcess() && { shards: [0], shardCount: 1 }),
     ...(config.discord.apiUrl !== undefined && { rest: { api: config.discord.apiUrl } }),
   };
+}
+
+/** A process the ShardingManager started (it sets SHARDING_MANAGER), with its IPC channel. */
+function isShardProcess(): boolean {
+  return process.env.SHARDING_MANAGER !== undefined;
 }
 
 /**
@@ -48,15 +55,18 @@ export function clientOptions(config: Config): ClientOptions {
 export async function startBot(options: { config: Config; log: Logger; commands?: readonly Command[] } & ({ footnote: Footnote } | { corpora: Corpora })): Promise<RunningBot> {
   const { config, log } = options;
   const corpora = 'corpora' in options ? options.corpora : corporaOf(options.footnote);
+  const reindexHere: ReindexRun = (guildId, onProgress) => corpora.forGuild(guildId).reindex({ onProgress });
   const context: BotContext = {
     footnoteFor: (guildId) => corpora.forGuild(guildId),
     config,
     log,
     answers: new AnswerStore(),
     feedback: new FeedbackStore(config.discord.feedbackFile),
-    limiter: new RateLimiter(config.discord.questionsPerMinute),
+    limiter: isShardProcess() ? managerLimit(config.discord.questionsPerMinute, log) : new RateLimiter(config.discord.questionsPerMinute),
+    reindex: isWriterShard() ? reindexHere : reindexInWriter((guildId) => corpora.forGuild(guildId)),
     queue: new QuestionQueue({ maxWaitMs: config.discord.maxQuestionWaitSeconds * 1000 }),
   };
+  if (isShardProcess() && isWriterShard()) serveReindexes(reindexHere, log);
   const client = new Client(clientOptions(config));
   const route = createRouter(context, options.commands ?? COMMANDS);
 

@@ -12,7 +12,8 @@ import type { Footnote } from '../service.js';
 import type { AnswerStore } from './answerStore.js';
 import type { FeedbackStore } from './feedback.js';
 import type { QuestionQueue } from './queue.js';
-import type { RateLimiter } from './rateLimit.js';
+import type { QuestionLimit } from './rateLimit.js';
+import type { ReindexRun } from './shardedReindex.js';
 
 /** What every command may use, injected (never global), so tests can build their own. */
 export interface BotContext {
@@ -26,7 +27,10 @@ export interface BotContext {
   readonly log: Logger;
   readonly answers: AnswerStore;
   readonly feedback: FeedbackStore;
-  readonly limiter: RateLimiter;
+  /** QUESTIONS_PER_MINUTE: counted in this process, or with SHARDS in the shard manager's. */
+  readonly limiter: QuestionLimit;
+  /** Reindexes a server's corpus: here, or with SHARDS in the writer shard (src/discord/shardedReindex.ts). */
+  readonly reindex: ReindexRun;
   readonly queue: QuestionQueue;
 }
 

@@ -134,7 +134,7 @@ export async function answerQuietly(context: BotContext, guildId: string | null,
     if (options.recordGap) noteDeclined(context.feedback, context.answers.add(answer, pageSize, guildId), userId, context.log);
     return 'declined';
   }
-  if (context.limiter.take(userId) > 0) {
+  if ((await context.limiter.take(userId)) > 0) {
     context.log.debug('unaddressed question not answered: the member is over the rate limit');
     return 'skipped';
   }

@@ -26,3 +26,11 @@ export class RateLimiter {
     for (const [user, times] of this.recent) if (times.every((t) => now - t >= 60_000)) this.recent.delete(user);
   }
 }
+
+/**
+ * What the bot asks before a question: seconds to wait, 0 to go ahead. Counted in this process, the
+ * answer is immediate (not a promise), so deciding on a question takes no turn of the event loop.
+ */
+export interface QuestionLimit {
+  take(userId: string): number | Promise<number>;
+}

@@ -29,7 +29,7 @@ export async function reindexWithProgress(context: BotContext, guildId: string |
     editing = editing.then(() => show(`${lead} ${text}`)).catch(() => undefined);
   };
   try {
-    const report = await context.footnoteFor(guildId).reindex({ onProgress });
+    const report = await context.reindex(guildId, onProgress);
     context.log.info('reindex finished', { guild: guildId, added: report.added.length, changed: report.changed.length, removed: report.removed.length, seconds: report.seconds });
     await editing;
     return { text: reindexReportText(report), report };

@@ -3,6 +3,8 @@ import { ShardingManager, type Shard } from 'discord.js';
 import type { Config } from '../config.js';
 import { FootnoteError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { serveRateLimit } from './shardedRateLimit.js';
+import { designateWriter, routeReindexes } from './shardedReindex.js';
 
 /** Discord allows one IDENTIFY per 5 s (per max_concurrency bucket): discord.js's default gap between shards. */
 const SPAWN_DELAY_MS = 5_500;
@@ -38,6 +40,9 @@ export function createShards({ config, log, file, totalShards }: { config: Confi
     execArgv: process.execArgv,
     ...(config.discord.token !== undefined && { token: config.discord.token }),
   });
+  serveRateLimit(manager, config.discord.questionsPerMinute);
+  const writer = designateWriter(shardList ?? Array.from({ length: totalShards }, (_, id) => id));
+  routeReindexes(manager, writer);
   let stopping = false;
   manager.on('shardCreate', (shard: Shard) => {
     if (stopping) void stopShard(shard);

@@ -2,9 +2,10 @@
  * SHARDS (issue 13), on each index backend: the bot started as it is in production
  * (`node --import tsx src/bot.ts`, which `npm start` runs) with SHARDS=auto against the stand-in,
  * which recommends two shards. The manager spawns two shard processes through discord.js's
- * ShardingManager; each answers only the server its shard owns; a /reindex in one reaches the
- * other through the shared index (INDEX_DIR's CURRENT, or the LanceDB dataset's `live` tag); stopping the manager stops both cleanly. Linux only (the
- * process tree is read from /proc).
+ * ShardingManager; each answers only the server its shard owns; a member's questions per minute
+ * are counted across both; /reindex in either runs in the writer shard (0) and reaches the other
+ * through the shared index (INDEX_DIR's CURRENT, or the LanceDB dataset's `live` tag); stopping
+ * the manager stops both cleanly. Linux only (the process tree is read from /proc).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +17,7 @@ import type { BackendKind } from '../../src/index/backend.js';
 import { indexStore } from '../../src/index/stores.js';
 import { cliEnv } from '../helpers/cli.js';
 import { createWorkspace, MODEL_DIR, PROJECT_ROOT, removeTempDirs, type Workspace } from '../helpers/workspace.js';
-import { defaultGuild, EVERYONE_PERMISSIONS, IDS, MEMBER, MODERATOR, slashCommand, startDiscordStandin, type Actor, type DiscordStandin, type InteractionHandle } from './discord-standin/index.js';
+import { actor, defaultGuild, EVERYONE_PERMISSIONS, IDS, MEMBER, MODERATOR, slashCommand, startDiscordStandin, type Actor, type DiscordStandin, type InteractionHandle } from './discord-standin/index.js';
 import { ownsGuild } from './discord-standin/gateway.js';
 import { MODEL_WAIT_MS, shownQuotes, TOKEN } from './helpers.js';
 
@@ -30,6 +31,12 @@ const FILES = {
   'bakery.txt': 'The Village Bakery\n\nThe village bakery opens at six in the morning and sells rye bread baked in a wood-fired oven. On Sundays it closes at noon.\n',
 };
 const NEW_FILE = 'observatory.txt';
+/** Low, to see one member's count kept across both shards; every other question comes from a member of its own. */
+const PER_MINUTE = 3;
+let members = 0;
+const newMember = (): Actor => actor({ id: String(4000000000000000000n + BigInt(++members)) });
+const FERRY_FILE = 'ferry.txt';
+const FERRY_TEXT = 'The Island Ferry\n\nThe island ferry leaves from the north pier every two hours. The crossing to the harbour takes forty minutes in calm weather.\n';
 const NEW_TEXT = 'The Hill Observatory\n\nThe hill observatory houses a refracting telescope with a lens of sixty centimetres. Astronomers discovered three comets there between 1901 and 1920.\n';
 
 async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -86,7 +93,7 @@ describe.each(['embedded', 'lancedb'] as const)('SHARDS=auto on the %s backend: 
         DISCORD_TOKEN: TOKEN,
         DISCORD_API_URL: standin.apiUrl,
         FEEDBACK_FILE: path.join(ws.root, 'feedback', 'feedback.jsonl'),
-        QUESTIONS_PER_MINUTE: '1000',
+        QUESTIONS_PER_MINUTE: String(PER_MINUTE),
         LOG_LEVEL: 'info',
         SHARDS: 'auto',
         INDEX_BACKEND: backend,
@@ -109,8 +116,8 @@ describe.each(['embedded', 'lancedb'] as const)('SHARDS=auto on the %s backend: 
     return standin.dispatchInteraction(slashCommand({ name, options, member, guildId, channelId: CHANNEL[guildId as keyof typeof CHANNEL] }));
   }
 
-  async function sourcesOfAnswer(guildId: string, question: string): Promise<string[]> {
-    const reply = await slashIn(guildId, 'ask', { question }).waitForReply(MODEL_WAIT_MS);
+  async function sourcesOfAnswer(guildId: string, question: string, member: Actor = newMember()): Promise<string[]> {
+    const reply = await slashIn(guildId, 'ask', { question }, member).waitForReply(MODEL_WAIT_MS);
     // Cited by path relative to the bot's working folder (the project), the corpus being elsewhere: the file name is enough.
     return reply.embeds.length ? shownQuotes(reply).map((q) => path.basename(q.source)) : [];
   }
@@ -141,27 +148,58 @@ describe.each(['embedded', 'lancedb'] as const)('SHARDS=auto on the %s backend: 
     expect(standin.internalErrors).toEqual([]);
   }, MODEL_WAIT_MS * 2);
 
-  it('after one /reindex in server A (shard 1), both shards answer from the new version', async () => {
+  it('counts a member\'s questions per minute across both shards: the manager keeps the one count', async () => {
+    const member = newMember();
+    const asked: string[][] = [];
+    for (const guild of [A, B, A]) asked.push(await sourcesOfAnswer(guild, 'When was the harbour lighthouse built?', member));
+    expect(asked.every((sources) => sources.length > 0)).toBe(true);
+    // The fourth question within a minute, in server B: shard 0 has seen only one of the three.
+    const refusal = await slashIn(B, 'ask', { question: 'When does the village bakery open?' }, member).waitForReply(MODEL_WAIT_MS);
+    expect(refusal.content).toMatch(new RegExp(`^You are asking quickly: please wait \\d+ s before your next question \\(limit: ${PER_MINUTE} per minute\\)\\.$`));
+    expect(await sourcesOfAnswer(B, 'When does the village bakery open?')).toContain('bakery.txt');
+    expect(stderr).not.toContain('counting questions per minute in this shard only');
+  }, MODEL_WAIT_MS * 5);
+
+  async function reindexIn(guildId: string): Promise<string> {
+    const reindex = slashIn(guildId, 'reindex', {}, MODERATOR);
+    const done = await reindex.waitForEdit((e) => /Reindex done|already up to date|Reindex failed/.test(String(e.body?.content)), 120_000);
+    expect(reindex.edits.filter((e) => e.accepted).length).toBeGreaterThanOrEqual(2); // progress, then the report
+    return unescapeMarkdown((done.message as APIMessage | undefined)?.content ?? '');
+  }
+
+  async function eventuallyCites(guildId: string, question: string, file: string): Promise<string[]> {
+    let sources: string[] = [];
+    const start = Date.now();
+    while (!sources.includes(file) && Date.now() - start < 15_000) {
+      sources = await sourcesOfAnswer(guildId, question);
+      if (!sources.includes(file)) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return sources;
+  }
+
+  it('/reindex in server A (shard 1) runs in the writer shard (0), its progress and result reach the moderator, and both shards answer from the new version at once', async () => {
     const before = await liveVersion();
     const question = 'What did astronomers discover at the hill observatory?';
     expect(await sourcesOfAnswer(B, question)).not.toContain(NEW_FILE);
     ws.writeCorpusFile(NEW_FILE, NEW_TEXT);
 
-    const reindex = slashIn(A, 'reindex', {}, MODERATOR);
-    const done = await reindex.waitForEdit((e) => /Reindex done|already up to date|Reindex failed/.test(String(e.body?.content)), 120_000);
-    expect(unescapeMarkdown((done.message as APIMessage | undefined)?.content ?? '')).toContain('Reindex done');
+    expect(await reindexIn(A)).toContain('Reindex done');
+    expect(stderr).toContain('reindex asked for by another shard');
     expect(await liveVersion()).not.toBe(before);
-
+    // The writer serves what it wrote; shard 1 switched as soon as the writer reported it published.
+    expect(await sourcesOfAnswer(B, question)).toContain(NEW_FILE);
     expect(await sourcesOfAnswer(A, question)).toContain(NEW_FILE);
-    // Shard 0 checks the live version every 2 s (INDEX_POLL_SECONDS): within a few seconds it serves the new version too.
-    let fromB: string[] = [];
-    const start = Date.now();
-    while (!fromB.includes(NEW_FILE) && Date.now() - start < 15_000) {
-      fromB = await sourcesOfAnswer(B, question);
-      if (!fromB.includes(NEW_FILE)) await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    expect(fromB).toContain(NEW_FILE);
-    expect(stderr).toContain('serving the index version another process wrote');
+  }, 180_000);
+
+  it('/reindex in server B (the writer shard) runs there; shard 1 finds the new version by polling within a few seconds', async () => {
+    const question = 'Where does the ferry to the island leave from?';
+    ws.writeCorpusFile(FERRY_FILE, FERRY_TEXT);
+    const followedBefore = stderr.split('serving the index version another process wrote').length;
+    expect(await reindexIn(B)).toContain('Reindex done');
+    expect(await sourcesOfAnswer(B, question)).toContain(FERRY_FILE);
+    // Shard 1 checks the live version every 2 s (INDEX_POLL_SECONDS).
+    expect(await eventuallyCites(A, question, FERRY_FILE)).toContain(FERRY_FILE);
+    expect(stderr.split('serving the index version another process wrote').length).toBeGreaterThan(followedBefore);
   }, 180_000);
 
   it('SIGTERM to the manager stops every shard: each closes its gateway connection normally, and every process exits', async () => {
