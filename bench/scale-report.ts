@@ -90,6 +90,7 @@ export function renderScaleReport(r: ScaleReport): string {
           ['measure', 'value', 'target', 'result'],
           [
             ['ingest + index (store.write)', `${fixed(mil.writeSeconds! / 60, 1)} min`, '', ''],
+            ...Object.entries(mil.stepSeconds ?? {}).map(([step, seconds]) => [`  ${step === 'tables' ? 'ingest (tables)' : step}`, `${fixed(seconds)} s`, '', '']),
             ['disk', `${fixed(mil.diskBytes! / 2 ** 30, 2)} GB`, '', ''],
             ['warm p50', `${fixed(mil.warm.p50)} ms`, '', ''],
             ['warm p95', `${fixed(mil.warm.p95)} ms`, mil.p95At100k === undefined ? '≤ 2× the 100k p95 (not measured in this run)' : `≤ 2 × ${fixed(mil.p95At100k)} ms (100k) = ${fixed(2 * mil.p95At100k)} ms`, mil.p95At100k === undefined ? 'n/a' : `${p95Ok ? 'PASS' : 'MISS'} (${ratio(mil.warm.p95, mil.p95At100k)})`],

@@ -134,6 +134,8 @@ export interface MillionResult {
   readonly documents?: number;
   readonly deriveSeconds?: number;
   readonly writeSeconds?: number;
+  /** Seconds per step of the write: `tables` (ingest), `full-text index`, `vector index`, `verify`, `publish` (with cleanup). */
+  readonly stepSeconds?: Record<string, number>;
   readonly writerPeakRssMb?: number;
   readonly diskBytes?: number;
   readonly warm?: WarmResult;

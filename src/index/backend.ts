@@ -93,7 +93,12 @@ export interface WriteHooks {
   keepFallback?: string;
   /** Called after the data is written and before the version becomes live (tests inject failures here). */
   beforeCommit?: (location: string) => void | Promise<void>;
+  /** Told when the write starts each of its steps (the LanceDB store; `npm run bench:scale` times them). */
+  onStep?: (step: WriteStep) => void;
 }
+
+/** The steps of a LanceDB write, in order; `tables` may come again (a small table after the indexes). */
+export type WriteStep = 'tables' | 'full-text index' | 'vector index' | 'verify' | 'publish';
 
 export interface OpenedVersion {
   readonly index: IndexVersion;

@@ -425,7 +425,9 @@ describe('the LanceDB store', () => {
     const dir = freshDir();
     const store = lancedbStore(dir);
     const parts = makeParts(BASE_DOCS, 5, 10_000);
-    await store.write(parts);
+    const steps: string[] = [];
+    await store.write(parts, { onStep: (step) => steps.push(step) });
+    expect(steps).toEqual(['tables', 'full-text index', 'vector index', 'tables', 'verify', 'publish']);
     const { index } = await store.open();
     try {
       for (const n of [1, 5_000, parts.passages.length - 1]) {

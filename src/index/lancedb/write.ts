@@ -1,7 +1,7 @@
 import type * as Arrow from 'apache-arrow';
 import { FootnoteError, describeError } from '../../errors.js';
 import { analyze } from '../analyze.js';
-import type { VersionParts, WriteHooks } from '../backend.js';
+import type { VersionParts, WriteHooks, WriteStep } from '../backend.js';
 import { lexicalText } from '../snapshot.js';
 import { GENERATION_TABLES, moveLive, newVersionName, pruneGenerations, setTag } from './generations.js';
 import { TABLE, documentsTable, passagesTable, publishedTable, vocabularyTable, type PublishedRecord } from './layout.js';
@@ -42,6 +42,8 @@ export async function writeVersion(uri: string, parts: VersionParts, hooks: Writ
       keep(await db.createTable(name, data, { mode: existing.has(name) ? 'overwrite' : 'create' }));
     const { arrow, lancedb } = lance;
     const { manifest } = parts;
+    const step = hooks.onStep ?? (() => undefined);
+    step('tables');
     const { terms, vocabulary } = analysePassages(parts);
 
     const documents = await write(TABLE.documents, documentsTable(arrow, parts.documents));
@@ -51,8 +53,9 @@ export async function writeVersion(uri: string, parts: VersionParts, hooks: Writ
     const passages = await write(TABLE.passages, passagesTable(arrow, manifest.dimension, parts.passages, terms, parts.passageVectors, parts.sentenceVectors));
     await passages.createIndex('passage', { config: lancedb.Index.btree(), replace: true });
     const vectorPartitions = vectorPartitionsFor(manifest.passageCount);
-    if (manifest.passageCount > 0) await createPassageIndexes(lance, passages, vectorPartitions);
+    if (manifest.passageCount > 0) await createPassageIndexes(lance, passages, vectorPartitions, step);
 
+    step('tables');
     const termTable = await write(TABLE.vocabulary, vocabularyTable(arrow, vocabulary));
 
     const record: PublishedRecord = {
@@ -66,8 +69,10 @@ export async function writeVersion(uri: string, parts: VersionParts, hooks: Writ
       termCount: vocabulary.size,
       vectorPartitions,
     };
+    step('verify');
     await verify(uri, db, record, parts, terms);
     await hooks.beforeCommit?.(uri);
+    step('publish');
 
     const published = await write(TABLE.published, publishedTable(arrow, record));
     const publishedVersion = await published.version();
@@ -97,11 +102,13 @@ function close(db: Connection, tables: Table[]): void {
   if (db.isOpen()) db.close();
 }
 
-async function createPassageIndexes({ lancedb }: Lance, passages: Table, vectorPartitions: number): Promise<void> {
+async function createPassageIndexes({ lancedb }: Lance, passages: Table, vectorPartitions: number, step: (step: WriteStep) => void): Promise<void> {
+  step('full-text index');
   // The terms are analysed already (analyze()): the index only splits them on spaces.
   const fts = lancedb.Index.fts({ baseTokenizer: 'whitespace', lowercase: false, stem: false, removeStopWords: false, asciiFolding: false, withPosition: false });
   await passages.createIndex('terms', { config: fts, replace: true });
   if (vectorPartitions > 0) {
+    step('vector index');
     // RaBitQ codes, one bit per dimension (48 bytes a passage); search.ts re-ranks with the full vectors.
     const ivfRq = lancedb.Index.ivfRq({ distanceType: 'cosine', numPartitions: vectorPartitions, numBits: 1 });
     await passages.createIndex('vector', { config: ivfRq, replace: true });
