@@ -18,8 +18,10 @@ interface TakeAnswer {
   readonly wait: number;
 }
 
-/** Past this, a shard counts the question itself instead of waiting for the manager. */
+/** Past this, a shard counts the question itself instead of waiting for the manager… */
 const ANSWER_TIMEOUT_MS = 2_000;
+/** …and goes on counting by itself this long, so that no question waits for a manager that is stuck. */
+const COUNT_HERE_FOR_MS = 60_000;
 
 const isRequest = (m: unknown): m is TakeRequest => (m as TakeRequest | null)?.footnote === 'rate-limit' && typeof (m as TakeRequest).user === 'string';
 const isAnswer = (m: unknown): m is TakeAnswer => (m as TakeAnswer | null)?.footnote === 'rate-limit-answer' && typeof (m as TakeAnswer).wait === 'number';
@@ -38,14 +40,15 @@ export function serveRateLimit(manager: ShardingManager, perMinute: number): voi
 }
 
 /**
- * In a shard process: asks the manager. If it does not answer in time (it is restarting, the
- * channel is closed), the shard counts on its own rather than hold the question.
+ * In a shard process: asks the manager. If it does not answer in time (it is stuck, the channel is
+ * closed), the shard counts on its own for a minute rather than hold questions, then asks again.
  */
 export function managerLimit(perMinute: number, log: Logger, channel: NodeJS.Process = process): QuestionLimit {
   const fallback = new RateLimiter(perMinute);
   const pending = new Map<number, (wait: number) => void>();
   let next = 0;
   let warned = false;
+  let countHereUntil = 0;
   channel.on('message', (message: unknown) => {
     if (isAnswer(message)) pending.get(message.request)?.(message.wait);
   });
@@ -57,9 +60,13 @@ export function managerLimit(perMinute: number, log: Logger, channel: NodeJS.Pro
   return {
     take(userId) {
       if (!channel.send || !channel.connected) return Promise.resolve(countHere(userId, 'no channel to the shard manager'));
+      if (Date.now() < countHereUntil) return Promise.resolve(fallback.take(userId));
       const request = next++;
       return new Promise<number>((resolve) => {
-        const timer = setTimeout(() => settle(countHere(userId, `the shard manager did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`)), ANSWER_TIMEOUT_MS);
+        const timer = setTimeout(() => {
+          countHereUntil = Date.now() + COUNT_HERE_FOR_MS;
+          settle(countHere(userId, `the shard manager did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`));
+        }, ANSWER_TIMEOUT_MS);
         const settle = (wait: number) => {
           clearTimeout(timer);
           pending.delete(request);
