@@ -8,7 +8,6 @@
  * the manager stops both cleanly. Linux only (the process tree is read from /proc).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { unescapeMarkdown } from '../../src/format/markdown.js';
 import type { BackendKind } from '../../src/index/backend.js';
 import { indexStore } from '../../src/index/stores.js';
 import { cliEnv } from '../helpers/cli.js';
+import { children, groupAlive, waitUntil } from '../helpers/processes.js';
 import { createWorkspace, MODEL_DIR, PROJECT_ROOT, removeTempDirs, type Workspace } from '../helpers/workspace.js';
 import { actor, defaultGuild, EVERYONE_PERMISSIONS, IDS, MEMBER, MODERATOR, slashCommand, startDiscordStandin, type Actor, type DiscordStandin, type InteractionHandle } from './discord-standin/index.js';
 import { ownsGuild } from './discord-standin/gateway.js';
@@ -38,31 +38,6 @@ const newMember = (): Actor => actor({ id: String(4000000000000000000n + BigInt(
 const FERRY_FILE = 'ferry.txt';
 const FERRY_TEXT = 'The Island Ferry\n\nThe island ferry leaves from the north pier every two hours. The crossing to the harbour takes forty minutes in calm weather.\n';
 const NEW_TEXT = 'The Hill Observatory\n\nThe hill observatory houses a refracting telescope with a lens of sixty centimetres. Astronomers discovered three comets there between 1901 and 1920.\n';
-
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function children(pid: number): number[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
 
 afterAll(removeTempDirs);
 

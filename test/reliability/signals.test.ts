@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedIndexedWorkspace } from '../helpers/footnote.js';
 import { cliEnv } from '../helpers/cli.js';
+import { children, groupAlive, waitUntil } from '../helpers/processes.js';
 import { MODEL_DIR, PROJECT_ROOT, removeTempDirs, type Workspace } from '../helpers/workspace.js';
 import { startDiscordStandin, type DiscordStandin } from '../e2e/discord-standin/index.js';
 import { MODEL_WAIT_MS, TOKEN } from '../e2e/helpers.js';
@@ -37,41 +38,8 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-/** The pids whose parent is `pid`. */
-function children(pid: number): number[] {
-  try {
-    return fs
-      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
 function commandLine(pid: number): string {
   return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-}
-
-/** Any process left in the group (orphans keep their group, so an orphaned bot counts). */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return Date.now() - start;
 }
 
 /** `npm start` in its own process group, connected to the stand-in; resolves once the bot is ready. */

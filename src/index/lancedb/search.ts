@@ -9,9 +9,9 @@ import { loadLance, type Table } from './lance.js';
  * vectors (LanceDB's refine factor). The index holds one bit per dimension (IVF_RQ), so it is small
  * enough to stay in memory whole (64 MB at 1,000,000 passages) and the refine step restores the
  * ranking. At 1,000,000 passages (1,000 partitions, vectors derived from SciFact's;
- * `bench/scale-probes.ts`): 100 probes, refine 6 gave recall@100 0.965 at 15 ms a question (p50),
- * against 0.90 at 21 ms and 620 MB of resident index for the IVF_HNSW_SQ index used before
- * (333 partitions, 64 probed). Smaller corpora have fewer partitions, so a larger share is probed.
+ * `bench/scale-probes.ts`): 100 probes, refine 6 gave recall@100 0.967 (50 probes, refine 3: 0.925;
+ * 200 and 10: 0.987), against 0.90 and 620 MB of resident index for the IVF_HNSW_SQ index used
+ * before (333 partitions, 64 probed). Smaller corpora have fewer partitions, so a larger share is probed.
  */
 export const MAX_PROBES = 100;
 export const REFINE_FACTOR = 6;
